@@ -1,0 +1,32 @@
+# vtimer-bench: builds every part and runs every test.
+# Each part has its own Makefile; this one only dispatches.
+#   make            build host tools and guests
+#   make test       all tests (unit tests, then end-to-end runs under QEMU)
+#   make bench      performance figures of our own tools (not timed tests)
+#   make fuzz       fuzz the parsers (ASan/UBSan)
+#   make soak       long correctness runs
+SUBDIRS := analysis bench/guest_kernels bench
+
+.PHONY: all test unit-test e2e-test bench fuzz soak clean deps
+all:
+	@for d in $(SUBDIRS); do $(MAKE) --no-print-directory -C $$d all || exit 1; done
+
+deps:
+	./scripts/install-deps.sh
+
+test: all
+	./tests/run-all.sh
+
+unit-test: all
+	./tests/run-all.sh --unit
+
+e2e-test: all
+	./tests/run-all.sh --e2e
+
+bench fuzz soak:
+	@for d in $(SUBDIRS); do $(MAKE) --no-print-directory -C $$d -q $@ 2>/dev/null; \
+	  if $(MAKE) --no-print-directory -C $$d -n $@ >/dev/null 2>&1; then $(MAKE) --no-print-directory -C $$d $@ || exit 1; fi; done
+
+clean:
+	@for d in $(SUBDIRS); do $(MAKE) --no-print-directory -C $$d clean; done
+	rm -rf build

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Install everything vtimer-bench needs on Debian 12 (bookworm), idempotently:
+# host packages, arm64 multiarch, the main suite's deb-src, and a cache of the
+# Xen source package and the arm64 .debs the emulated platform boots.
+# Usage: scripts/install-deps.sh [--check] [--cache DIR]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache=${VTB_CACHE:-$here/cache}
+check_only=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) check_only=1 ;;
+    --cache) cache=$2; shift ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "install-deps: unknown option '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# Package lists live in scripts/deps/*.host and *.arm64, one name per line.
+read_list() { cat "$here"/scripts/deps/*."$1" | sed 's/#.*//' | awk 'NF {print $1}' | sort -u; }
+mapfile -t host_pkgs < <(read_list host)
+mapfile -t arm64_debs < <(read_list arm64)
+list_hash=$(cat "$here"/scripts/deps/*.arm64 | sha256sum | cut -c1-16)
+
+missing_host() {
+  local p
+  for p in "${host_pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"
+  done
+}
+
+need=$(missing_host | tr '\n' ' ')
+if [ "$check_only" = 1 ]; then
+  [ -z "$need" ] && [ -f "$cache/.complete-$list_hash" ] && exit 0
+  [ -n "$need" ] && echo "missing packages: $need"
+  [ -f "$cache/.complete-$list_hash" ] || echo "missing download cache: $cache"
+  exit 1
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  SUDO=sudo
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo; as root run: dpkg --add-architecture arm64 && apt-get update && apt-get install $need" >&2; exit 1; }
+else
+  SUDO=
+fi
+
+echo "==> enabling arm64 multiarch and the main suite's deb-src"
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $SUDO dpkg --add-architecture arm64
+fi
+src_list=/etc/apt/sources.list.d/vtimer-bench-src.sources
+if [ ! -f "$src_list" ]; then
+  # Only the main suite: the security suite's source pool answers 404.
+  $SUDO tee "$src_list" >/dev/null <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+stamp=/var/lib/apt/periodic/vtimer-bench-update
+if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ] || [ -n "$need" ]; then
+  $SUDO apt-get update -q -o APT::Update::Error-Mode=any >/dev/null || $SUDO apt-get update -q >/dev/null || true
+  $SUDO mkdir -p "$(dirname "$stamp")"; $SUDO touch "$stamp"
+fi
+if [ -n "$need" ]; then
+  echo "==> installing: $need"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need >/dev/null
+fi
+
+mkdir -p "$cache/debs" "$cache/src"
+if [ ! -f "$cache/.complete-$list_hash" ]; then
+  echo "==> fetching the Xen source package into $cache/src"
+  if ! ls "$cache"/src/xen_*.dsc >/dev/null 2>&1; then
+    (cd "$cache/src" && apt-get source --download-only xen >/dev/null)
+  fi
+  echo "==> fetching arm64 packages into $cache/debs"
+  kernel_meta=linux-image-cloud-arm64:arm64
+  # The metapackage names the current versioned kernel: never wildcard linux-image-*.
+  kernel_pkg=$(apt-cache depends "$kernel_meta" | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  [ -n "$kernel_pkg" ] || { echo "install-deps: cannot resolve $kernel_meta" >&2; exit 1; }
+  (cd "$cache/debs" && for p in "${kernel_pkg%%:*}" "${arm64_debs[@]}"; do
+      ls "${p}"_*_arm64.deb "${p}"_*_all.deb >/dev/null 2>&1 || apt-get download "$p:arm64" >/dev/null 2>&1 || apt-get download "$p" >/dev/null
+    done)
+  touch "$cache/.complete-$list_hash"
+fi
+echo "==> dependencies ready (cache: $cache)"
