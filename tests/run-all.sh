@@ -13,7 +13,7 @@ case "${1:-}" in
   *) echo "run-all: unknown option '$1' (use --unit or --e2e)" >&2; exit 2 ;;
 esac
 
-unit_dirs=(analysis analysis/xentrace analysis/compare analysis/ctf bench/guest_kernels bench)
+unit_dirs=(analysis analysis/xentrace analysis/compare analysis/ctf analysis/report bench/guest_kernels bench)
 passed=0 failed=0 skipped=0 failures=()
 logdir=$top/build/test-logs
 mkdir -p "$logdir"

@@ -1,0 +1,329 @@
+/* vtb-report: writes RUN_DIR/report.md and RUN_DIR/report.html from what a
+ * run left behind: per-variant summary.json (and trace-summary.json when the
+ * run was traced), compare.json, plots/ and manifest.txt.  It computes
+ * nothing new: every figure is copied from those files. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "atomic_file.h"
+#include "doc_model.h"
+
+#define MAX_VARIANTS 6
+
+static const char *prog = "vtb-report";
+
+struct variant {
+	char name[64];
+	json_t *summary;
+	json_t *trace;  /* trace-summary.json or NULL */
+};
+
+static int variant_rank(const char *name)
+{
+	/* The baseline (stock Xen) reads best in the first column. */
+	return strcmp(name, "stock") == 0 ? 0 : 1;
+}
+
+static int cmp_variant(const void *a, const void *b)
+{
+	const struct variant *x = a, *y = b;
+	int r = variant_rank(x->name) - variant_rank(y->name);
+	return r ? r : strcmp(x->name, y->name);
+}
+
+static json_t *load_json(const char *dir, const char *name, int required)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e);
+	if (!j && required)
+		fprintf(stderr, "%s: %s: %s\n", prog, path, e.text);
+	return j;
+}
+
+static int find_variants(const char *run, struct variant *v, int max)
+{
+	DIR *d = opendir(run);
+	if (!d) {
+		fprintf(stderr, "%s: %s: %s\n", prog, run, strerror(errno));
+		return -1;
+	}
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < max) {
+		char sub[4096];
+		struct stat st;
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "raw") == 0 || strcmp(e->d_name, "plots") == 0 ||
+		    strlen(e->d_name) >= sizeof(v[n].name))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s/summary.json", run, e->d_name);
+		if (stat(sub, &st))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", run, e->d_name);
+		strcpy(v[n].name, e->d_name);
+		v[n].summary = load_json(sub, "summary.json", 1);
+		if (!v[n].summary) {
+			closedir(d);
+			return -1;
+		}
+		v[n].trace = load_json(sub, "trace-summary.json", 0);
+		n++;
+	}
+	closedir(d);
+	if (n == 0)
+		fprintf(stderr, "%s: %s: no variant directory with a summary.json\n", prog, run);
+	qsort(v, (size_t)n, sizeof(*v), cmp_variant);
+	return n ? n : -1;
+}
+
+/* Formats a JSON number or string for a table cell; "-" when absent. */
+static void cell(char *out, size_t len, json_t *j)
+{
+	if (json_is_integer(j))
+		snprintf(out, len, "%lld", (long long)json_integer_value(j));
+	else if (json_is_real(j))
+		snprintf(out, len, "%.1f", json_real_value(j));
+	else if (json_is_string(j))
+		snprintf(out, len, "%s", json_string_value(j));
+	else if (json_is_true(j) || json_is_false(j))
+		snprintf(out, len, "%s", json_is_true(j) ? "yes" : "no");
+	else
+		snprintf(out, len, "-");
+}
+
+static json_t *path_get(json_t *j, const char *dotted)
+{
+	char key[128];
+	while (j && *dotted) {
+		size_t n = strcspn(dotted, ".");
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, dotted, n);
+		key[n] = 0;
+		j = json_object_get(j, key);
+		dotted += n + (dotted[n] == '.');
+	}
+	return j;
+}
+
+static void metric_rows(struct doc *d, struct variant *v, int n, const char *group, const char *unit,
+			int with_n)
+{
+	static const char *stats[] = {"n", "min", "p50", "p90", "p99", "p99_9", "max", "mean", "stddev"};
+	for (size_t s = with_n ? 0 : 1; s < sizeof(stats) / sizeof(stats[0]); s++) {
+		char label[96], buf[MAX_VARIANTS][48], path[96];
+		const char *row[MAX_VARIANTS + 1];
+		snprintf(label, sizeof(label), "latency %s (%s)", stats[s], unit);
+		if (strcmp(stats[s], "n") == 0)
+			snprintf(label, sizeof(label), "samples n");
+		row[0] = label;
+		snprintf(path, sizeof(path), "%s.%s", group, stats[s]);
+		for (int i = 0; i < n; i++) {
+			cell(buf[i], sizeof(buf[i]), path_get(v[i].summary, path));
+			row[i + 1] = buf[i];
+		}
+		doc_row(d, row);
+	}
+}
+
+static void latency_table(struct doc *d, struct variant *v, int n)
+{
+	const char *head[MAX_VARIANTS + 1] = {"metric"};
+	for (int i = 0; i < n; i++)
+		head[i + 1] = v[i].name;
+	doc_table(d, n + 1, head);
+	static const char *counts[] = {"ticks", "taken", "lost", "spurious", "other"};
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		char label[64], buf[MAX_VARIANTS][48], path[64];
+		const char *row[MAX_VARIANTS + 1] = {label};
+		snprintf(label, sizeof(label), "ticks %s", counts[c]);
+		snprintf(path, sizeof(path), "counts.%s", counts[c]);
+		for (int i = 0; i < n; i++) {
+			cell(buf[i], sizeof(buf[i]), path_get(v[i].summary, path));
+			row[i + 1] = buf[i];
+		}
+		doc_row(d, row);
+	}
+	metric_rows(d, v, n, "latency_ticks", "counter ticks", 1);
+	metric_rows(d, v, n, "latency_ns", "ns", 0);
+	if (json_is_object(path_get(v[0].summary, "latency_instructions")))
+		metric_rows(d, v, n, "latency_instructions", "instructions", 0);
+}
+
+/* compare.json is written by analysis/compare/bin/vtb-compare; its scalar
+ * fields are shown as they are so the report never re-derives a verdict. */
+static void compare_section(struct doc *d, const char *run)
+{
+	json_t *c = load_json(run, "compare.json", 0);
+	if (!c)
+		return;
+	doc_heading(d, 1, "A/B comparison");
+	const char *head[] = {"statistic", "value"};
+	doc_table(d, 2, head);
+	const char *key;
+	json_t *val;
+	json_object_foreach(c, key, val)
+	{
+		if (json_is_object(val)) {
+			const char *k2;
+			json_t *v2;
+			json_object_foreach(val, k2, v2)
+			{
+				if (json_is_object(v2) || json_is_array(v2))
+					continue;
+				char label[160], buf[64];
+				snprintf(label, sizeof(label), "%s.%s", key, k2);
+				cell(buf, sizeof(buf), v2);
+				const char *row[] = {label, buf};
+				doc_row(d, row);
+			}
+		} else if (!json_is_array(val)) {
+			char buf[64];
+			cell(buf, sizeof(buf), val);
+			const char *row[] = {key, buf};
+			doc_row(d, row);
+		}
+	}
+	json_decref(c);
+}
+
+static void manifest_section(struct doc *d, const char *run)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/manifest.txt", run);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	doc_heading(d, 1, "Environment");
+	const char *head[] = {"key", "value"};
+	doc_table(d, 2, head);
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		const char *row[] = {line, eq + 1};
+		doc_row(d, row);
+	}
+	fclose(f);
+}
+
+static void plots_section(struct doc *d, const char *run)
+{
+	static const struct {
+		const char *file, *caption;
+	} plots[] = {
+		{"latency-cdf", "Latency CDF (left) and tail on a log scale (right)"},
+		{"latency-hist", "Latency histogram (log-scale counts)"},
+		{"latency-series", "Latency over the run"},
+		{"exits-per-tick", "Guest exits per delivered tick, by reason"},
+		{"latency-stages", "Latency stages: deadline to EL2 entry, injection, guest handler"},
+		{"trend-p50", "History: median latency per run"},
+		{"trend-p99", "History: p99 latency per run"},
+	};
+	int any = 0;
+	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]); i++) {
+		char base[4096], rel[256], svg[4200];
+		struct stat st;
+		snprintf(base, sizeof(base), "%s/plots/%s", run, plots[i].file);
+		snprintf(svg, sizeof(svg), "%s.svg", base);
+		if (stat(svg, &st))
+			continue;
+		if (!any++)
+			doc_heading(d, 1, "Plots");
+		snprintf(rel, sizeof(rel), "plots/%s", plots[i].file);
+		doc_figure(d, base, rel, plots[i].caption);
+	}
+}
+
+static int write_both(const struct doc *d, const char *run)
+{
+	char md[4096], html[4096];
+	snprintf(md, sizeof(md), "%s/report.md", run);
+	snprintf(html, sizeof(html), "%s/report.html", run);
+	struct atomic_file a, b;
+	FILE *fa = atomic_open(&a, md);
+	if (!fa) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, md, strerror(errno));
+		return -1;
+	}
+	FILE *fb = atomic_open(&b, html);
+	if (!fb) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, html, strerror(errno));
+		atomic_abort(&a);
+		return -1;
+	}
+	if (doc_write_markdown(d, fa) || doc_write_html(d, fb) || atomic_commit(&a)) {
+		fprintf(stderr, "%s: writing the report failed: %s\n", prog, strerror(errno));
+		if (a.f)
+			atomic_abort(&a);
+		atomic_abort(&b);
+		return -1;
+	}
+	if (atomic_commit(&b)) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, html, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *title = "vtimer-bench: Xen/ARM virtual timer interrupt delivery";
+	static const struct option opts[] = {{"title", required_argument, 0, 't'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	int c;
+	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+		if (c == 't')
+			title = optarg;
+		else {
+			FILE *to = c == 'h' ? stdout : stderr;
+			fprintf(to, "usage: %s [--title T] RUN_DIR\n"
+				    "Writes RUN_DIR/report.md and RUN_DIR/report.html (one file, plots inlined)\n"
+				    "from RUN_DIR/<variant>/summary.json, compare.json, plots/*.svg, manifest.txt.\n",
+				prog);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "%s: exactly one RUN_DIR expected (see --help)\n", prog);
+		return 2;
+	}
+	const char *run = argv[optind];
+	struct variant v[MAX_VARIANTS];
+	memset(v, 0, sizeof(v));
+	int n = find_variants(run, v, MAX_VARIANTS);
+	if (n < 0)
+		return 1;
+
+	struct doc d;
+	doc_init(&d, title);
+	json_t *mode = path_get(v[0].summary, "platform_mode");
+	int exact = json_is_string(mode) && strcmp(json_string_value(mode), "deterministic") == 0;
+	doc_para(&d, "%s", exact ? "Platform mode: deterministic (QEMU -icount shift=0): figures are instruction-exact "
+				   "and repeatable; 1 guest instruction = 1 ns of virtual time."
+				 : "Platform mode: realtime: figures are wall-clock and vary from run to run.");
+	doc_heading(&d, 1, "Latency and delivery");
+	latency_table(&d, v, n);
+	compare_section(&d, run);
+	plots_section(&d, run);
+	manifest_section(&d, run);
+	int rc = write_both(&d, run);
+	doc_free(&d);
+	for (int i = 0; i < n; i++) {
+		json_decref(v[i].summary);
+		json_decref(v[i].trace);
+	}
+	return rc ? 1 : 0;
+}

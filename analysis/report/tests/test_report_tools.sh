@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# CLI tests of vtb-plotdata, vtb-report and vtb-history on small runs made
+# here.  Last line: 'N passed, N failed'.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$here/../../bin
+plots=$here/../../plots
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+check() { # name, command...
+  local name=$1; shift
+  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
+}
+
+# Two variants with known latencies: stock 100..109 ticks, direct 50,50,51.
+mkvariant() { # dir, values...
+  local d=$1; shift
+  mkdir -p "$d"
+  local n=$# i=0
+  printf '{"schema":"vtimer-bench/summary/1","platform_mode":"deterministic","clock":{"ns_per_tick":16.0},"counts":{"ticks":%d,"taken":%d,"lost":0,"spurious":0,"other":0},"latency_ticks":{"n":%d,"p50":%s},"latency_ns":{"p50":1},"latency_instructions":{"p50":1}}\n' "$n" "$n" "$n" "$1" > "$d/summary.json"
+  { echo tick,latency_ticks,latency_ns; for v in "$@"; do echo "$i,$v,$((v * 16))"; i=$((i + 1)); done; } > "$d/samples.csv"
+}
+run=$tmp/run-1
+mkvariant "$run/stock" 100 101 102 103 104 105 106 107 108 109
+mkvariant "$run/direct" 50 50 51
+
+mkdir -p "$run/plots"
+check "plotdata stock" "$bin/vtb-plotdata" --out "$run/plots/stock" "$run/stock"
+check "plotdata direct" "$bin/vtb-plotdata" --out "$run/plots/direct" "$run/direct"
+check "cdf has one row per distinct value" test "$(grep -vc '^#' "$run/plots/direct.cdf")" = 2
+check "cdf ends at 1" grep -q '^816.0 1.000000000 0.333333333$' "$run/plots/direct.cdf"
+check "cdf in ns" grep -q '^800.0 0.666666667 1.000000000$' "$run/plots/direct.cdf"
+check "hist counts add up" test "$(awk '!/^#/ {s += $2} END {print s}' "$run/plots/stock.hist")" = 10
+check "time series per tick" test "$(grep -vc '^#' "$run/plots/stock.ts")" = 10
+check "gnuplot draws the CDF" gnuplot -e "dir='$plots'; a='$run/plots/stock'; la='stock'; b='$run/plots/direct'; lb='direct'; out='$run/plots/latency-cdf'; title='t'" "$plots/latency-cdf.gp"
+check "png and svg written" test -s "$run/plots/latency-cdf.png" -a -s "$run/plots/latency-cdf.svg"
+
+# Bad input: nothing written, one line, non-zero exit.
+bad=$tmp/bad; mkvariant "$bad" 1 2 3; echo "3,x,1" >> "$bad/samples.csv"
+out=$("$bin/vtb-plotdata" --out "$tmp/badplot" "$bad" 2>&1); rc=$?
+check "malformed csv rejected" test "$rc" = 1
+check "malformed csv error is one line" test "$(printf '%s\n' "$out" | wc -l)" = 1
+check "malformed csv: no files" test ! -e "$tmp/badplot.cdf"
+check "bad option rejected" test "$("$bin/vtb-plotdata" --bogus 2>/dev/null; echo $?)" = 2
+
+echo "k=v with = sign" > "$run/manifest.txt"
+echo 'xen_source=debian:xen_4.17' >> "$run/manifest.txt"
+check "report written" "$bin/vtb-report" "$run"
+check "report.md has both variants" grep -q '^| metric | stock | direct |$' "$run/report.md"
+check "report.md has p50s" grep -q '^| latency p50 (counter ticks) | 100 | 50 |$' "$run/report.md"
+check "report.md links the png" grep -q '(plots/latency-cdf.png)' "$run/report.md"
+check "report.html inlines the svg" grep -q '<svg' "$run/report.html"
+check "report.html escapes" grep -q '<td>k</td><td>v with = sign</td>' "$run/report.html"
+check "report leaves no temporaries" test -z "$(ls "$run" | grep -E '^report\.(md|html)\.')"
+check "report of an empty dir fails" test "$("$bin/vtb-report" "$tmp/nonexistent" 2>/dev/null; echo $?)" = 1
+
+db=$tmp/history.sqlite
+run2=$tmp/run-2; cp -r "$run" "$run2"
+check "history record 1" "$bin/vtb-history" --db "$db" record "$run" --config c1
+check "history record 2" "$bin/vtb-history" --db "$db" record "$run2" --config c1
+check "history refuses a duplicate run" test "$("$bin/vtb-history" --db "$db" record "$run" --config c1 2>/dev/null; echo $?)" = 1
+check "schema version is 1" test "$(sqlite3 "$db" 'PRAGMA user_version')" = 1
+check "two runs, one row each" test "$(sqlite3 "$db" 'SELECT count(*) FROM runs')" = 2
+check "p50 recorded" test "$(sqlite3 "$db" "SELECT value FROM metrics WHERE run_id='run-2' AND variant='direct' AND metric='latency_ticks.p50'")" = 50.0
+check "baseline excludes the current run" test "$("$bin/vtb-history" --db "$db" baseline --config c1 --exclude run-2)" = "$(cd "$run" && pwd)"
+check "verdict regression" "$bin/vtb-history" --db "$db" verdict run-1 regression
+check "a regression is no baseline" test "$("$bin/vtb-history" --db "$db" baseline --config c1 --exclude run-2; echo $?)" = 3
+check "no baseline for another config" test "$("$bin/vtb-history" --db "$db" baseline --config other; echo $?)" = 3
+check "trend file" "$bin/vtb-history" --db "$db" trend --config c1 --variant stock --metric latency_ticks.p50 --out "$tmp/trend.dat"
+check "trend has both runs" test "$(grep -vc '^#' "$tmp/trend.dat")" = 2
+mkdir -p "$tmp/run-3/stock"; echo '{not json' > "$tmp/run-3/stock/summary.json"
+check "corrupt summary not recorded" test "$("$bin/vtb-history" --db "$db" record "$tmp/run-3" 2>/dev/null; echo $?)" = 1
+check "and leaves no row" test "$(sqlite3 "$db" "SELECT count(*) FROM runs WHERE run_id='run-3'")" = 0
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
