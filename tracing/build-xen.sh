@@ -6,10 +6,12 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: tracing/build-xen.sh [--xen-src PATH] [--series FILE] [--patch FILE]...
+usage: tracing/build-xen.sh [--xen-src PATH] [--series FILE]... [--patch FILE]...
                             [--config-fragment FILE] [--build-dir DIR] [-q]
   --xen-src PATH     a Xen source tree to build instead of Debian's package
-  --series FILE      ordered patch list (default tracing/patches/series)
+  --series FILE      ordered patch list, names relative to the file's folder;
+                     repeatable, applied in the order given
+                     (default tracing/patches/series)
   --patch FILE       extra patch applied after the series (repeatable)
   --config-fragment  Kconfig lines appended to defconfig (e.g. CONFIG_X=y)
   --build-dir DIR    where builds are cached (default build/xen)
@@ -20,7 +22,7 @@ USAGE
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${VTB_CACHE:-$top/cache}
 build_root=$top/build/xen
-series=$top/tracing/patches/series
+series_files=()
 xen_src=""
 extra_patches=()
 fragment=""
@@ -28,7 +30,7 @@ quiet=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --xen-src) xen_src=$(cd "$2" && pwd); shift ;;
-    --series) series=$(readlink -f "$2"); shift ;;
+    --series) series_files+=("$(readlink -f "$2")"); shift ;;
     --patch) extra_patches+=("$(readlink -f "$2")"); shift ;;
     --config-fragment) fragment=$(readlink -f "$2"); shift ;;
     --build-dir) build_root=$2; shift ;;
@@ -41,13 +43,15 @@ done
 log() { [ "$quiet" = 1 ] || echo "build-xen: $*" >&2; }
 die() { echo "build-xen: $*" >&2; exit 1; }
 
+[ "${#series_files[@]}" -gt 0 ] || series_files=("$top/tracing/patches/series")
 patches=()
-if [ -f "$series" ]; then
+for series in "${series_files[@]}"; do
+  [ -e "$series" ] || die "no series file $series"
   while read -r p; do
     case "$p" in ''|'#'*) continue ;; esac
     patches+=("$(dirname "$series")/$p")
   done < "$series"
-fi
+done
 patches+=("${extra_patches[@]}")
 for p in "${patches[@]}"; do [ -f "$p" ] || die "patch not found: $p"; done
 

@@ -12,9 +12,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 for r in 1 2; do
   ./run-bench.sh --no-deps -q --ticks 2000 --storm periodic --period-ns 100000 \
-    --out "$out" --run-id "run$r" --label stock
+    --variants stock --out "$out" --run-id "run$r" --no-history
 done
-s1=$out/run1/summary.json s2=$out/run2/summary.json
+s1=$out/run1/stock/summary.json s2=$out/run2/stock/summary.json
 for s in "$s1" "$s2"; do
   jq -e '.counts.ticks == 2000 and .counts.taken == 2000 and .counts.lost == 0 and .counts.spurious == 0' "$s" >/dev/null \
     || fail "counts wrong in $s: $(jq -c .counts "$s")"
@@ -23,13 +23,13 @@ for s in "$s1" "$s2"; do
   jq -e '.latency_instructions.p50 > 0' "$s" >/dev/null || fail "no instruction figures in deterministic mode"
 done
 # Deterministic mode: everything but the label/run naming must match exactly.
-cmp -s "$out/run1/samples.csv" "$out/run2/samples.csv" || fail "two deterministic runs gave different samples"
+cmp -s "$out/run1/stock/samples.csv" "$out/run2/stock/samples.csv" || fail "two deterministic runs gave different samples"
 diff <(jq -S 'del(.label)' "$s1") <(jq -S 'del(.label)' "$s2") || fail "two deterministic runs gave different summaries"
 
 # A corrupted console log is rejected with one line and a non-zero exit.
 bad=$out/bad; mkdir -p "$bad"
-sed '0,/@VTB 1 [0-9]* S /s/\(@VTB 1 [0-9]* S [0-9]* \)[0-9]/\19/' "$out/run1/raw/console.log" > "$bad/console.log"
-cmp -s "$bad/console.log" "$out/run1/raw/console.log" && fail "test could not corrupt the log"
+sed '0,/@VTB 1 [0-9]* S /s/\(@VTB 1 [0-9]* S [0-9]* \)[0-9]/\19/' "$out/run1/raw/stock/console.log" > "$bad/console.log"
+cmp -s "$bad/console.log" "$out/run1/raw/stock/console.log" && fail "test could not corrupt the log"
 set +e
 err=$(./analysis/bin/vtb-analyze --log "$bad/console.log" --out-dir "$bad/out" 2>&1 >/dev/null); rc=$?
 set -e
