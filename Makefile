@@ -5,7 +5,7 @@
 #   make bench      performance figures of our own tools (not timed tests)
 #   make fuzz       fuzz the parsers (ASan/UBSan)
 #   make soak       long correctness runs
-SUBDIRS := analysis analysis/report bench/guest_kernels bench
+SUBDIRS := analysis bench/guest_kernels bench
 
 .PHONY: all test unit-test e2e-test bench fuzz soak clean deps
 all:

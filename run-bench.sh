@@ -120,6 +120,7 @@ case "$cmd" in
 esac
 
 bin=$top/analysis/bin
+compare=$top/analysis/compare/bin/vtb-compare
 history_db=$out_root/history.sqlite
 
 ensure_built() {
@@ -199,7 +200,7 @@ compare_and_report() { # run_dir
   if [ "${#names[@]}" -ge 2 ]; then
     a=${names[0]} b=${names[1]}
     step "comparing $a with $b (vtb-compare)"
-    "$bin/vtb-compare" "$run/$a" "$run/$b" --json "$run/compare.json" > "$run/compare.txt" \
+    "$compare" "$run/$a" "$run/$b" --json "$run/compare.json" > "$run/compare.txt" \
       || die "comparison failed"
   fi
   draw_plots "$run" "${names[@]}"
@@ -329,7 +330,7 @@ case "$cmd" in
     for n in "${names[@]}"; do
       [ -f "$base/$n/summary.json" ] || { echo "nightly: baseline has no variant $n; skipped"; continue; }
       rc=0
-      "$bin/vtb-compare" "$base/$n" "$final/$n" --fail-on-regression --json "$final/nightly-$n.json" \
+      "$compare" "$base/$n" "$final/$n" --fail-on-regression --json "$final/nightly-$n.json" \
         > "$final/nightly-$n.txt" || rc=$?
       case $rc in
         0) echo "nightly [$n]: $(grep -i verdict "$final/nightly-$n.txt" | head -1)" ;;
@@ -367,7 +368,7 @@ case "$cmd" in
     for n in "${na[@]}"; do
       printf '%s\n' "${nb[@]}" | grep -qx "$n" || continue
       echo "=== variant $n: $(basename "$a") vs $(basename "$b")"
-      "$bin/vtb-compare" "$a/$n" "$b/$n" || rc=$?
+      "$compare" "$a/$n" "$b/$n" || rc=$?
     done
     exit "$rc"
     ;;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,13 +254,16 @@ static int cmd_trend(sqlite3 *db, const char *suite, const char *config, const c
 	sqlite3_bind_text(st, 2, config, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, variant, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, metric, -1, SQLITE_STATIC);
-	struct atomic_file af;
-	FILE *f = atomic_open(&af, out);
-	if (!f) {
+	struct vtb_atomic af;
+	char dcopy[4096], bcopy[4096];
+	snprintf(dcopy, sizeof(dcopy), "%s", out);
+	snprintf(bcopy, sizeof(bcopy), "%s", out);
+	if (vtb_atomic_open(&af, dirname(dcopy), basename(bcopy))) {
 		sqlite3_finalize(st);
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog, out, strerror(errno));
 		return 1;
 	}
+	FILE *f = af.f;
 	fprintf(f, "# index run_id recorded_utc %s verdict\n", metric);
 	int i = 0, r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
@@ -267,10 +271,10 @@ static int cmd_trend(sqlite3 *db, const char *suite, const char *config, const c
 			sqlite3_column_double(st, 2), sqlite3_column_text(st, 3));
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE) {
-		atomic_abort(&af);
+		vtb_atomic_abort(&af);
 		return fail_db(db, "query");
 	}
-	if (atomic_commit(&af)) {
+	if (vtb_atomic_commit(&af)) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog, out, strerror(errno));
 		return 1;
 	}

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "atomic_file.h"
+#include "atomic_file.h" /* analysis/src: vtb_atomic_* */
 #include "doc_model.h"
 
 #define MAX_VARIANTS 6
@@ -140,12 +140,15 @@ static void latency_table(struct doc *d, struct variant *v, int n)
 	for (int i = 0; i < n; i++)
 		head[i + 1] = v[i].name;
 	doc_table(d, n + 1, head);
-	static const char *counts[] = {"ticks", "taken", "lost", "spurious", "other"};
+	static const struct {
+		const char *key, *label;
+	} counts[] = {{"ticks", "ticks requested"},        {"taken", "ticks delivered"},
+		      {"lost", "ticks lost"},               {"spurious", "spurious timer interrupts"},
+		      {"other", "other interrupts"}};
 	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
-		char label[64], buf[MAX_VARIANTS][48], path[64];
-		const char *row[MAX_VARIANTS + 1] = {label};
-		snprintf(label, sizeof(label), "ticks %s", counts[c]);
-		snprintf(path, sizeof(path), "counts.%s", counts[c]);
+		char buf[MAX_VARIANTS][48], path[64];
+		const char *row[MAX_VARIANTS + 1] = {counts[c].label};
+		snprintf(path, sizeof(path), "counts.%s", counts[c].key);
 		for (int i = 0; i < n; i++) {
 			cell(buf[i], sizeof(buf[i]), path_get(v[i].summary, path));
 			row[i + 1] = buf[i];
@@ -248,30 +251,21 @@ static void plots_section(struct doc *d, const char *run)
 
 static int write_both(const struct doc *d, const char *run)
 {
-	char md[4096], html[4096];
-	snprintf(md, sizeof(md), "%s/report.md", run);
-	snprintf(html, sizeof(html), "%s/report.html", run);
-	struct atomic_file a, b;
-	FILE *fa = atomic_open(&a, md);
-	if (!fa) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, md, strerror(errno));
+	struct vtb_atomic md, html;
+	if (vtb_atomic_open(&md, run, "report.md")) {
+		fprintf(stderr, "%s: cannot write %s/report.md: %s\n", prog, run, strerror(errno));
 		return -1;
 	}
-	FILE *fb = atomic_open(&b, html);
-	if (!fb) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, html, strerror(errno));
-		atomic_abort(&a);
+	if (vtb_atomic_open(&html, run, "report.html")) {
+		fprintf(stderr, "%s: cannot write %s/report.html: %s\n", prog, run, strerror(errno));
+		vtb_atomic_abort(&md);
 		return -1;
 	}
-	if (doc_write_markdown(d, fa) || doc_write_html(d, fb) || atomic_commit(&a)) {
-		fprintf(stderr, "%s: writing the report failed: %s\n", prog, strerror(errno));
-		if (a.f)
-			atomic_abort(&a);
-		atomic_abort(&b);
-		return -1;
-	}
-	if (atomic_commit(&b)) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, html, strerror(errno));
+	if (doc_write_markdown(d, md.f) || doc_write_html(d, html.f) || vtb_atomic_commit(&md) ||
+	    vtb_atomic_commit(&html)) {
+		fprintf(stderr, "%s: writing the report in %s failed: %s\n", prog, run, strerror(errno));
+		vtb_atomic_abort(&md);
+		vtb_atomic_abort(&html);
 		return -1;
 	}
 	return 0;
