@@ -1,0 +1,210 @@
+/* The real binary, end to end on run directories made here: verdicts, exit
+ * codes, one-line errors, JSON written whole or not at all, and
+ * reproducible output. */
+#include "harness.h"
+#include <fcntl.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct out {
+	int status;
+	char so[16384], se[4096];
+};
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+	buf[n] = 0;
+	if (f)
+		fclose(f);
+}
+
+/* Run the tool with up to 12 arguments (NULL-terminated). */
+static void run(struct out *o, const char *arg0, ...)
+{
+	const char *argv[16] = { h_tool };
+	va_list ap;
+	va_start(ap, arg0);
+	int n = 1;
+	for (const char *a = arg0; a && n < 15; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	static char so[64], se[64];
+	static const char *base;
+	if (!base)
+		base = h_tmpdir();
+	snprintf(so, sizeof so, "%s/stdout", base);
+	snprintf(se, sizeof se, "%s/stderr", base);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fo = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(h_tool, (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	slurp(so, o->so, sizeof o->so);
+	slurp(se, o->se, sizeof o->se);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+void test_cli(void)
+{
+	enum { N = 400 };
+	long a[N], a_perm[N], slow[N], fast[N], narrow[N], wide[N];
+	for (int i = 0; i < N; i++) {
+		/* A skewed, integer latency shape: 1000 + a spread of 0..100
+		 * with a tail every 50th sample. */
+		a[i] = 1000 + (i * 37) % 101 + (i % 50 == 0 ? 400 : 0);
+		slow[i] = a[i] + 50; /* +5% of the median */
+		fast[i] = a[i] - 50;
+		/* symmetric around 1000, spreads 1x and 3x */
+		narrow[i] = 1000 + (i % 101) - 50;
+		wide[i] = 1000 + 3 * ((i % 101) - 50);
+	}
+	for (int i = 0; i < N; i++)
+		a_perm[i] = a[(i * 7 + 3) % N]; /* same multiset, other order */
+
+	const char *dA = h_tmpdir(), *dA2 = h_tmpdir(), *dS = h_tmpdir(), *dF = h_tmpdir();
+	const char *dN = h_tmpdir(), *dW = h_tmpdir(), *dBad = h_tmpdir(), *dR = h_tmpdir();
+	const char *dJ = h_tmpdir();
+	h_run_dir(dA, "deterministic", a, N);
+	h_run_dir(dA2, "deterministic", a_perm, N);
+	h_run_dir(dS, "deterministic", slow, N);
+	h_run_dir(dF, "deterministic", fast, N);
+	h_run_dir(dN, "deterministic", narrow, N);
+	h_run_dir(dW, "deterministic", wide, N);
+	h_run_dir(dR, "realtime", a, N);
+	h_run_dir(dBad, "deterministic", a, N);
+	h_write(dBad, "samples.csv", "tick,latency_ticks,latency_ns\n0,5,80\n1,oops,96\n");
+
+	struct out o, o2;
+	char json[256], json2[256], jbuf[16384], jbuf2[16384];
+	snprintf(json, sizeof json, "%s/cmp.json", dJ);
+	snprintf(json2, sizeof json2, "%s/cmp2.json", dJ);
+
+	/* A/A: same multiset in another order -> identical, exit 0; twice
+	 * gives byte-identical text and JSON (seeded bootstrap). */
+	run(&o, dA, dA2, "--json", json, NULL);
+	CHECK(o.status == 0);
+	CHECK(strstr(o.so, "verdict: identical\n") != NULL);
+	CHECK(strstr(o.so, "spread: identical\n") != NULL);
+	run(&o2, dA, dA2, "--json", json2, NULL);
+	slurp(json, jbuf, sizeof jbuf);
+	slurp(json2, jbuf2, sizeof jbuf2);
+	CHECK(strcmp(o.so, o2.so) == 0);
+	CHECK(jbuf[0] == '{' && strcmp(jbuf, jbuf2) == 0);
+	json_error_t je;
+	json_t *root = json_loads(jbuf, 0, &je);
+	CHECK(root != NULL);
+	CHECK(root && !strcmp(json_string_value(json_object_get(root, "verdict")), "identical"));
+	CHECK(root && json_is_true(json_object_get(root, "identical")));
+	CHECK(root && !strcmp(json_string_value(json_object_get(root, "schema")), "vtimer-bench/compare/1"));
+	json_decref(root);
+
+	/* Shifted copy +50 ticks: slower, HL shift exactly +50; exit 3 only
+	 * with --fail-on-regression. */
+	run(&o, dA, dS, "--json", json, NULL);
+	CHECK(o.status == 0);
+	CHECK(strstr(o.so, "verdict: slower") != NULL);
+	slurp(json, jbuf, sizeof jbuf);
+	root = json_loads(jbuf, 0, &je);
+	json_t *hl = root ? json_object_get(root, "hodges_lehmann") : NULL;
+	CHECK(hl && json_real_value(json_object_get(hl, "shift")) == 50.0);
+	CHECK(root && json_real_value(json_object_get(json_object_get(root, "median_diff"), "estimate")) == 50.0);
+	CHECK(root && !strcmp(json_string_value(json_object_get(root, "spread_verdict")),
+			      "no significant change"));
+	json_decref(root);
+	run(&o, dA, dS, "--fail-on-regression", NULL);
+	CHECK(o.status == 3 && strstr(o.so, "verdict: slower"));
+	/* Same shift but a 10% practical threshold: not a regression. */
+	run(&o, dA, dS, "--fail-on-regression", "--threshold-pct", "10", NULL);
+	CHECK(o.status == 0 && strstr(o.so, "verdict: no significant change"));
+	/* The other direction. */
+	run(&o, dA, dF, "--fail-on-regression", NULL);
+	CHECK(o.status == 0 && strstr(o.so, "verdict: faster"));
+	run(&o, dS, dA, "--metric", "latency_ns", NULL);
+	CHECK(o.status == 0 && strstr(o.so, "verdict: faster") && strstr(o.so, "icount ns"));
+
+	/* Spread only: the location test sees nothing, the spread test does. */
+	run(&o, dN, dW, NULL);
+	CHECK(o.status == 0);
+	CHECK(strstr(o.so, "verdict: no significant change") != NULL);
+	CHECK(strstr(o.so, "spread: wider\n") != NULL);
+	run(&o, dW, dN, NULL);
+	CHECK(strstr(o.so, "spread: narrower\n") != NULL);
+
+	/* Modes differ: said loudly. */
+	run(&o, dA, dR, NULL);
+	CHECK(o.status == 0 && strstr(o.so, "WARNING: platform modes differ"));
+
+	/* Bad input: one line on stderr, exit 1, nothing on stdout, and an
+	 * existing JSON file left as it was. */
+	h_write(dJ, "keep.json", "old\n");
+	char keep[256];
+	snprintf(keep, sizeof keep, "%s/keep.json", dJ);
+	run(&o, dA, dBad, "--json", keep, NULL);
+	CHECK(o.status == 1);
+	CHECK(count_lines(o.se) == 1 && strstr(o.se, "samples.csv: line 3: malformed"));
+	CHECK(o.so[0] == 0);
+	slurp(keep, jbuf, sizeof jbuf);
+	CHECK(strcmp(jbuf, "old\n") == 0);
+	run(&o, dA, "/nonexistent/run", NULL);
+	CHECK(o.status == 1 && count_lines(o.se) == 1 && strstr(o.se, "not a run directory"));
+	run(&o, dA, NULL);
+	CHECK(o.status == 1 && count_lines(o.se) == 1);
+	run(&o, dA, dS, "--alpha", "2", NULL);
+	CHECK(o.status == 1 && count_lines(o.se) == 1 && strstr(o.se, "--alpha"));
+	run(&o, dA, dS, "--metric", "latency_us", NULL);
+	CHECK(o.status == 1 && count_lines(o.se) == 1);
+	run(&o, dA, dS, "--frobnicate", NULL);
+	CHECK(o.status == 1 && count_lines(o.se) == 1);
+	run(&o, "--help", NULL);
+	CHECK(o.status == 0 && strstr(o.so, "usage: vtb-compare"));
+
+	/* Histogram runs (no samples.csv): same histogram -> identical; a
+	 * histogram moved up by 4 one-tick buckets -> slower by exactly 4. */
+	const char *dH1 = h_tmpdir(), *dH2 = h_tmpdir(), *dH3 = h_tmpdir();
+	const char *hs = "{\"schema\":\"vtimer-bench/summary/1\",\"platform_mode\":\"deterministic\","
+			 "\"clock\":{\"cntfrq_hz\":62500000,\"ns_per_tick\":16},"
+			 "\"guest\":{\"hist_shift\":8},\"latency_ticks\":{\"n\":100}}";
+	h_write(dH1, "summary.json", hs);
+	h_write(dH2, "summary.json", hs);
+	h_write(dH3, "summary.json", hs);
+	h_write(dH1, "hist.csv", "lo_ticks,count\n100,30\n101,40\n102,20\n110,10\n");
+	h_write(dH2, "hist.csv", "lo_ticks,count\n100,30\n101,40\n102,20\n110,10\n");
+	h_write(dH3, "hist.csv", "lo_ticks,count\n104,30\n105,40\n106,20\n114,10\n");
+	run(&o, dH1, dH2, NULL);
+	CHECK(o.status == 0 && strstr(o.so, "verdict: identical") && strstr(o.so, "hist.csv"));
+	run(&o, dH1, dH3, "--json", json, NULL);
+	CHECK(o.status == 0 && strstr(o.so, "verdict: slower"));
+	slurp(json, jbuf, sizeof jbuf);
+	root = json_loads(jbuf, 0, &je);
+	hl = root ? json_object_get(root, "hodges_lehmann") : NULL;
+	CHECK(hl && json_real_value(json_object_get(hl, "shift")) == 4.0);
+	json_decref(root);
+
+	/* Empty samples are bad input too. */
+	h_write(dBad, "samples.csv", "tick,latency_ticks,latency_ns\n");
+	run(&o, dBad, dA, NULL);
+	CHECK(o.status == 1 && count_lines(o.se) == 1 && strstr(o.se, "no samples"));
+}
