@@ -86,6 +86,31 @@ for path in sys.argv[1:]:
 PY
 echo "guest protocol: ok"
 
+# The project's console-log analysis (analysis/bin/vtb-analyze, if built) must
+# get the storm's own figures from the protocol report: percentiles, min, max
+# and mean exactly (stddev too when every sample is sent).
+analyze=$top/analysis/bin/vtb-analyze
+if [ -x "$analyze" ]; then
+  for rec in hist samples; do
+    "$storm" -t 2 -i 250 -l 300 -q --json "$out/x-$rec.json" --vtb-protocol "$out/x-$rec.log" --vtb-record "$rec"
+    "$analyze" --log "$out/x-$rec.log" --out-dir "$out/x-$rec" --platform-mode realtime >/dev/null \
+      || fail "vtb-analyze rejected the storm's $rec report"
+    a=$(jq -c '.latency_ns | {n, min, p50, p90, p99, p99_9, max}' "$out/x-$rec/summary.json")
+    b=$(jq -c '.summary.latency_ns | {n, min, p50, p90, p99, p99_9, max}' "$out/x-$rec.json")
+    [ "$a" = "$b" ] || fail "record=$rec: vtb-analyze $a != storm $b"
+    # The storm prints mean/stddev with 3 decimals: equal within 0.0005.
+    fields=mean; [ "$rec" = samples ] && fields="mean stddev"
+    for k in $fields; do
+      jq -en --slurpfile x "$out/x-$rec/summary.json" --slurpfile y "$out/x-$rec.json" \
+        "(\$x[0].latency_ns.$k - \$y[0].summary.latency_ns.$k) | (if . < 0 then -. else . end) <= 0.0005001" >/dev/null \
+        || fail "record=$rec: $k differs: vtb-analyze $(jq .latency_ns.$k "$out/x-$rec/summary.json"), storm $(jq .summary.latency_ns.$k "$out/x-$rec.json")"
+    done
+  done
+  echo "vtb-analyze agrees: ok"
+else
+  echo "analysis/bin/vtb-analyze not built: cross-check skipped"
+fi
+
 # 4. Duration stop.
 start=$(date +%s%N)
 "$storm" -i 1000 -D 400ms -q --json "$out/dur.json"

@@ -24,6 +24,7 @@ session=vtb-storm-test-$$
 started_pid=
 cleanup() {
   lttng destroy "$session" >/dev/null 2>&1 || true
+  lttng destroy "$session-s" >/dev/null 2>&1 || true
   # Only a session daemon this script started is stopped, by its pid.
   if [ -n "$started_pid" ]; then kill "$started_pid" 2>/dev/null || true; fi
 }
@@ -54,6 +55,19 @@ cat "$out/reader.txt"
 grep -q '^match: ' "$out/reader.txt" || fail "reader did not report a match"
 jq -e '.wakeups == 3000 and .discarded_events == 0 and .summary.latency_ns.n == 3000' "$out/trace.json" >/dev/null \
   || fail "trace JSON: $(jq -c . "$out/trace.json")"
+
+# With every sample kept the storm reports exact percentiles; the reader must follow.
+trace2=$out/trace-samples
+lttng create "$session-s" --output="$trace2" >/dev/null
+lttng enable-channel -u -s "$session-s" --subbuf-size=1M --num-subbuf=8 storm >/dev/null
+lttng enable-event -u -s "$session-s" -c storm 'vtb_storm:*' >/dev/null
+lttng start "$session-s" >/dev/null
+"$storm" -t 1 -i 300 -l 800 -q --json "$out/storm-samples.json" --vtb-protocol "$out/vtb-samples.txt" --vtb-record samples
+lttng stop "$session-s" >/dev/null
+lttng destroy "$session-s" >/dev/null
+jq -e '.summary.percentiles == "exact"' "$out/storm-samples.json" >/dev/null || fail "samples run did not report exact percentiles"
+"$reader" "$trace2" --expect "$out/storm-samples.json" > "$out/reader-samples.txt" \
+  || { cat "$out/reader-samples.txt"; fail "exact-percentile run: trace differs from the storm's JSON"; }
 
 # The comparison must be able to fail: another run's JSON differs.
 "$storm" -t 2 -i 200 -l 1499 -q --json "$out/other.json"
