@@ -53,7 +53,7 @@ die() { echo "emulated: $*" >&2; exit "${2:-2}"; }
 case "$timeout" in ''|*[!0-9]*) die "--timeout must be whole seconds" ;; esac
 
 args=(-machine virt,virtualization=on,gic-version=3 -cpu cortex-a57 -m "$memory"
-      -display none -monitor none -serial "file:$log" -no-reboot)
+      -display none -monitor none -serial "file:$log" -nic none -no-reboot)
 case "$mode" in
   # icount shift=0: one instruction per ns of virtual time; with sleep=off the
   # clock never waits on the host, so runs are instruction-exact and repeatable.
