@@ -40,6 +40,9 @@ What to compare:
   --no-project-patches build Xen without the project's patch series
 
 Platform options:
+  --target T           emulated: Xen on emulated arm64 under QEMU (default);
+                       native: this machine's own Linux, no hypervisor (the
+                       Linux storm bench/vtimer_storm.c; wall-clock reference)
   --platform-mode M    deterministic (QEMU icount, 1 CPU: instruction-exact,
                        repeatable; default) or realtime (wall-clock, 2 CPUs)
   --timeout SEC        watchdog for one boot (default 900)
@@ -71,7 +74,7 @@ case "${1:-}" in run|nightly|compare|report) cmd=$1; shift ;; esac
 ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
 guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
 out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
-project_patches=1 baseline="" history=1 positional=()
+project_patches=1 baseline="" history=1 positional=() target=emulated
 while [ $# -gt 0 ]; do
   case "$1" in
     --ticks) ticks=${2-}; shift ;;
@@ -83,6 +86,7 @@ while [ $# -gt 0 ]; do
     --guest-args) guest_args=${2-}; shift ;;
     --variants) variants_opt=${2-}; shift ;;
     --platform-mode) platform_mode=${2-}; shift ;;
+    --target) target=${2-}; shift ;;
     --timeout) timeout=${2-}; shift ;;
     --xen-src) xen_src=${2-}; shift ;;
     --patch) patches+=("${2-}"); shift ;;
@@ -108,10 +112,19 @@ done
 [ "$timeout" -gt 0 ] || usage_error "--timeout must be at least 1"
 case "$storm" in periodic|back-to-back|random) ;; *) usage_error "--storm must be periodic, back-to-back or random" ;; esac
 case "$platform_mode" in deterministic|realtime) ;; *) usage_error "--platform-mode must be deterministic or realtime" ;; esac
+case "$target" in
+  emulated) ;;
+  native)
+    platform_mode=realtime
+    [ "$storm" != random ] || usage_error "--target native has no random mode (periodic or back-to-back)"
+    [ $((period_ns % 1000)) = 0 ] && [ "$period_ns" -ge 1000 ] || usage_error "--target native needs --period-ns in whole microseconds"
+    ;;
+  *) usage_error "--target must be emulated or native" ;;
+esac
 [ "$rmin_ns" -le "$rmax_ns" ] || usage_error "--rmin-ns must not exceed --rmax-ns"
 [ -z "$xen_src" ] || [ -d "$xen_src/xen" ] || usage_error "--xen-src '$xen_src' is not a Xen tree (no xen/ folder)"
 for p in "${patches[@]}"; do [ -f "$p" ] || usage_error "--patch '$p': no such file"; done
-[ -n "$label" ] || label=$([ "$cmd" = nightly ] && echo nightly || echo ab)
+[ -n "$label" ] || label=$([ "$cmd" = nightly ] && echo nightly || { [ "$target" = native ] && echo native || echo ab; })
 case "$label" in *[!A-Za-z0-9._-]*) usage_error "--label may hold letters, digits, '.', '_' and '-' only" ;; esac
 case "$cmd" in
   compare) [ "${#positional[@]}" = 2 ] || usage_error "compare needs two run directories" ;;
@@ -182,6 +195,19 @@ run_variant() { # work name xen_img xen_opts bootargs
   analyse_variant "$work" "$name"
 }
 
+# The no-hypervisor reference: the Linux storm on this machine's own kernel,
+# reporting in the same console protocol as the guests.
+run_native() { # work
+  local work=$1
+  mkdir -p "$work/raw/native"
+  step "[native] Linux storm on $(uname -sr): $ticks wake-ups, $storm, every $((period_ns / 1000)) us"
+  bench/build/native/vtimer_storm -t1 -i $((period_ns / 1000)) -l "$ticks" --mode "$storm" -m -q \
+    --vtb-record samples --json "$work/raw/native/storm.json" --vtb-protocol "$work/raw/native/console.log" \
+    || die "[native] vtimer_storm failed"
+  echo native >> "$work/raw/variants"
+  analyse_variant "$work" native
+}
+
 analyse_variant() { # run_dir name
   local run=$1 name=$2
   "$bin/vtb-analyze" --log "$run/raw/$name/console.log" --out-dir "$run/$name" \
@@ -232,15 +258,15 @@ draw_plots() { # run_dir names...
   [ -s "$plot_log" ] || rm -f "$plot_log"
 }
 
-config_key() { echo "$platform_mode $(guest_bootargs)"; }
+config_key() { echo "$target $platform_mode $(guest_bootargs)"; }
 
 # A complete run: every variant booted, analysed, compared, reported. Built
 # under a hidden name and renamed when complete: an interrupted run never
 # leaves a half-written results directory.
 do_run() {
   ensure_built
-  local xen_img variants name opts
-  xen_img=$(build_xen)
+  local xen_img="" variants name opts
+  [ "$target" = native ] || xen_img=$(build_xen)
   variants=${variants_opt:-$(default_variants)}
   [ -n "$run_id" ] || run_id=$(date -u +%Y%m%d-%H%M%S)-$label
   case "$run_id" in */*|.*) usage_error "--run-id must be a plain name" ;; esac
@@ -254,6 +280,8 @@ do_run() {
   local bootargs
   bootargs=$(guest_bootargs)
   IFS=, read -r -a vlist <<< "$variants"
+  [ "$target" = emulated ] || vlist=()
+  [ "$target" != native ] || run_native "$work"
   for v in "${vlist[@]}"; do
     name=${v%%=*}
     opts=$([ "$name" = "$v" ] && echo "" || echo "${v#*=}")
@@ -274,6 +302,18 @@ do_run() {
 
 write_manifest() { # work xen_img bootargs variants
   local work=$1 xen_img=$2
+  if [ "$target" = native ]; then
+    {
+      echo "run_id=$run_id"
+      echo "date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+      echo "label=$label"
+      echo "platform=native (no hypervisor): $(uname -srm)"
+      echo "platform_mode=realtime (wall-clock)"
+      echo "cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+      echo "storm=vtimer_storm -t1 -i $((period_ns / 1000)) -l $ticks --mode $storm"
+    } > "$work/manifest.txt"
+    return
+  fi
   cp "${xen_img%/*}/manifest" "$work/raw/xen-build-manifest"
   {
     echo "run_id=$run_id"
@@ -301,7 +341,7 @@ print_summary() { # run_dir
   echo
   echo "results: $run"
   echo "  report:  $run/report.html (and report.md); plots in $run/plots/"
-  echo "  raw:     $run/raw/ (console logs, xen build manifest)"
+  echo "  raw:     $run/raw/ (what the runs printed, and what ran: manifest.txt)"
 }
 
 case "$cmd" in
