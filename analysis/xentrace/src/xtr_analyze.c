@@ -1,0 +1,454 @@
+#include "xtr_analyze.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xtr_events.h"
+
+static const char *const reason_names[XTR_R__N] = {
+	"sync_hvc", "sync_smc", "sync_sysreg", "sync_wfx", "sync_dabt", "sync_iabt",
+	"sync_other", "irq_vtimer", "irq_maint", "irq_other", "fiq", "serror",
+};
+static const char *const stage_names[XTR_S__N] = {
+	"cval_to_el2", "el2_to_inject", "inject_to_entry", "el2_to_entry", "cval_to_entry",
+};
+
+const char *xtr_reason_name(enum xtr_reason r) { return reason_names[r]; }
+const char *xtr_stage_name(enum xtr_stage s) { return stage_names[s]; }
+
+enum xtr_reason xtr_reason_of_ec(uint32_t ec)
+{
+	switch (ec) {
+	case 0x12: case 0x16: return XTR_R_SYNC_HVC;
+	case 0x13: case 0x17: return XTR_R_SYNC_SMC;
+	case 0x01: return XTR_R_SYNC_WFX;
+	case 0x03: case 0x04: case 0x05: case 0x06: case 0x0c: case 0x18:
+		return XTR_R_SYNC_SYSREG;
+	case 0x24: return XTR_R_SYNC_DABT;
+	case 0x20: return XTR_R_SYNC_IABT;
+	default: return XTR_R_SYNC_OTHER;
+	}
+}
+
+int xtr_an_init(struct xtr_an *a)
+{
+	memset(a, 0, sizeof(*a));
+	return 0;
+}
+
+void xtr_an_free(struct xtr_an *a)
+{
+	if (a->vcpu)
+		for (unsigned i = 0; i < a->nvcpu; i++) {
+			for (int r = 0; r < XTR_R__N; r++)
+				xtr_hist_free(&a->vcpu[i].hyp[r]);
+			for (int s = 0; s < XTR_S__N; s++)
+				xtr_hist_free(&a->vcpu[i].stage[s]);
+		}
+	free(a->pcpu);
+	free(a->vcpu);
+	a->pcpu = 0;
+	a->vcpu = 0;
+}
+
+static inline unsigned vhash(uint32_t dv)
+{
+	return (dv * 2654435761u) >> 24;
+}
+
+static struct xtr_vcpu *vcpu_get(struct xtr_an *a, uint32_t dv)
+{
+	if (a->last_vi && a->last_dv == dv)
+		return &a->vcpu[a->last_vi - 1];
+	unsigned h = vhash(dv);
+	for (unsigned i = 0; i < 256; i++, h = (h + 1) & 255) {
+		int s = a->vslot[h];
+		if (s == 0)
+			break;
+		if (a->vcpu[s - 1].dv == dv) {
+			a->last_dv = dv;
+			a->last_vi = s;
+			return &a->vcpu[s - 1];
+		}
+	}
+	if (a->nvcpu >= a->vcap) {
+		unsigned cap = a->vcap ? 2 * a->vcap : 4;
+		struct xtr_vcpu *nv = a->nvcpu < XTR_MAX_VCPUS ? realloc(a->vcpu, cap * sizeof(*nv)) : NULL;
+		if (!nv) {
+			a->an.vcpu_table_full++;
+			return NULL;
+		}
+		memset(nv + a->vcap, 0, (cap - a->vcap) * sizeof(*nv));
+		a->vcpu = nv;
+		a->vcap = cap;
+	}
+	struct xtr_vcpu *v = &a->vcpu[a->nvcpu++];
+	v->dv = dv;
+	a->vslot[h] = (int16_t)a->nvcpu;
+	return v;
+}
+
+const struct xtr_vcpu *xtr_an_find(const struct xtr_an *a, uint32_t dv)
+{
+	for (unsigned i = 0; i < a->nvcpu; i++)
+		if (a->vcpu[i].dv == dv)
+			return &a->vcpu[i];
+	return NULL;
+}
+
+static inline void count_event(struct xtr_an *a, uint32_t ev)
+{
+	unsigned h = (ev * 2654435761u) >> 20; /* 12 bits: XTR_EVCOUNT_SLOTS */
+	for (unsigned i = 0; i < XTR_EVCOUNT_SLOTS; i++, h = (h + 1) & (XTR_EVCOUNT_SLOTS - 1)) {
+		if (a->ev_id[h] == ev) {
+			a->ev_n[h]++;
+			return;
+		}
+		if (a->ev_id[h] == 0) {
+			if (a->nev >= XTR_EVCOUNT_SLOTS / 2) /* keep probes short */
+				break;
+			a->ev_id[h] = ev;
+			a->ev_n[h] = 1;
+			a->nev++;
+			return;
+		}
+	}
+	a->an.event_table_full++;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+unsigned xtr_an_event_counts(const struct xtr_an *a, uint32_t *ids, uint64_t *counts)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < XTR_EVCOUNT_SLOTS; i++)
+		if (a->ev_id[i])
+			ids[n++] = a->ev_id[i];
+	qsort(ids, n, sizeof(*ids), cmp_u32);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned h = (ids[i] * 2654435761u) >> 20;
+		while (a->ev_id[h] != ids[i])
+			h = (h + 1) & (XTR_EVCOUNT_SLOTS - 1);
+		counts[i] = a->ev_n[h];
+	}
+	return n;
+}
+
+/* Interval b - a on a free-running counter; negative means broken ordering. */
+static int interval(struct xtr_an *a, uint64_t from, uint64_t to, uint64_t *out)
+{
+	int64_t d = (int64_t)(to - from);
+	if (d < 0) {
+		a->an.negative_interval++;
+		return 0;
+	}
+	*out = (uint64_t)d;
+	return 1;
+}
+
+static void close_exit(struct xtr_an *a, struct xtr_pcpu *p, int timed, uint64_t now)
+{
+	struct xtr_vcpu *v = vcpu_get(a, p->exit_dv);
+	uint64_t d;
+
+	p->exit_open = 0;
+	if (!v)
+		return;
+	v->exits[p->exit_reason]++;
+	v->exits_total++;
+	if (p->exit_kind == 0)
+		v->sync_by_ec[p->exit_ec & 63]++;
+	if (timed && interval(a, p->exit_tsc, now, &d)) {
+		xtr_hist_add(&v->hyp[p->exit_reason], d);
+		v->exits_timed++;
+	}
+}
+
+static void drop_tick(struct xtr_an *a, struct xtr_pcpu *p)
+{
+	if (p->tick_open)
+		a->an.ticks_abandoned++;
+	p->tick_open = 0;
+}
+
+/* Our picture of this pCPU may be wrong after missing or reordered data. */
+static void reset_pcpu(struct xtr_an *a, struct xtr_pcpu *p)
+{
+	if (p->exit_open)
+		close_exit(a, p, 0, 0);
+	drop_tick(a, p);
+	p->have_cur = 0;
+	p->resets++;
+	a->an.state_resets++;
+}
+
+static void open_tick(struct xtr_an *a, struct xtr_pcpu *p, uint32_t dv)
+{
+	drop_tick(a, p);
+	p->tick_open = 1;
+	p->tick_dv = dv;
+	p->have_cval = p->have_inject = 0;
+	/* EL2 entry of this tick is the IRQ exit we are handling, if any. */
+	p->have_exit = p->exit_open && p->exit_kind == 1;
+	p->t_exit = p->exit_tsc;
+}
+
+static void tick_sample(struct xtr_an *a, struct xtr_vcpu *v, enum xtr_stage s,
+			uint64_t from, uint64_t to)
+{
+	uint64_t d;
+	if (interval(a, from, to, &d))
+		xtr_hist_add(&v->stage[s], d);
+}
+
+static void complete_tick(struct xtr_an *a, struct xtr_pcpu *p, uint64_t now)
+{
+	struct xtr_vcpu *v = vcpu_get(a, p->tick_dv);
+
+	p->tick_open = 0;
+	if (!v)
+		return;
+	v->ticks_complete++;
+	if (p->have_cval && p->have_exit)
+		tick_sample(a, v, XTR_S_CVAL_TO_EL2, p->t_cval, p->t_exit);
+	if (p->have_exit)
+		tick_sample(a, v, XTR_S_EL2_TO_INJECT, p->t_exit, p->t_inject);
+	tick_sample(a, v, XTR_S_INJECT_TO_ENTRY, p->t_inject, now);
+	if (p->have_exit)
+		tick_sample(a, v, XTR_S_EL2_TO_ENTRY, p->t_exit, now);
+	if (p->have_cval)
+		tick_sample(a, v, XTR_S_CVAL_TO_ENTRY, p->t_cval, now);
+}
+
+static inline uint64_t u64of(uint32_t lo, uint32_t hi)
+{
+	return (uint64_t)lo | ((uint64_t)hi << 32);
+}
+
+#define NEED(n) do { if (r->n_extra < (n) || !r->has_tsc) { a->an.short_records++; return; } } while (0)
+
+static struct xtr_pcpu *pcpu_get(struct xtr_an *a, uint32_t cpu)
+{
+	if (cpu >= XTR_MAX_CPUS)
+		return NULL;
+	if (cpu >= a->pcap) {
+		unsigned cap = a->pcap ? a->pcap : 4;
+		while (cap <= cpu)
+			cap *= 2;
+		struct xtr_pcpu *np = realloc(a->pcpu, cap * sizeof(*np));
+		if (!np)
+			return NULL;
+		memset(np + a->pcap, 0, (cap - a->pcap) * sizeof(*np));
+		a->pcpu = np;
+		a->pcap = cap;
+	}
+	if (cpu >= a->ncpu)
+		a->ncpu = cpu + 1;
+	return &a->pcpu[cpu];
+}
+
+void xtr_an_feed(struct xtr_an *a, const struct xtr_rec *r)
+{
+	struct xtr_pcpu *p = pcpu_get(a, r->cpu);
+	const uint32_t *d = r->extra;
+	struct xtr_vcpu *v;
+
+	count_event(a, r->event);
+	if (!p) {
+		a->an.state_resets++; /* cannot happen: the decoder bounds cpu */
+		return;
+	}
+	p->records++;
+	p->seen = 1;
+	if (r->flags & (XTR_F_BACKWARD | XTR_F_AFTER_GAP))
+		reset_pcpu(a, p);
+	if (r->has_tsc) {
+		if (!a->have_tsc || (int64_t)(r->tsc - a->first_tsc) < 0)
+			a->first_tsc = r->tsc;
+		if (!a->have_tsc || (int64_t)(r->tsc - a->last_tsc) > 0)
+			a->last_tsc = r->tsc;
+		a->have_tsc = 1;
+	}
+
+	switch (r->event) {
+	case TRC_ARM_GUEST_EXIT: {
+		NEED(3);
+		uint32_t kind = d[0] & 0xff, ec = (d[0] >> 8) & 0x3f;
+		if (kind > 3) {
+			a->an.bad_exit_kind++;
+			return;
+		}
+		if (p->exit_open) {
+			a->an.exit_without_entry++;
+			close_exit(a, p, 0, 0);
+		}
+		p->exit_open = 1;
+		p->exit_kind = (uint8_t)kind;
+		p->exit_ec = (uint8_t)ec;
+		p->exit_classified = 0;
+		p->exit_tsc = r->tsc;
+		p->exit_dv = d[1];
+		p->exit_reason = (uint8_t)(kind == 0 ? xtr_reason_of_ec(ec) :
+					   kind == 1 ? XTR_R_IRQ_OTHER :
+					   kind == 2 ? XTR_R_FIQ : XTR_R_SERROR);
+		p->cur_dv = d[1];
+		p->have_cur = 1;
+		break;
+	}
+	case TRC_ARM_GUEST_ENTRY:
+		NEED(1);
+		if ((v = vcpu_get(a, d[0])))
+			v->entries++;
+		if (p->exit_open)
+			close_exit(a, p, 1, r->tsc);
+		else
+			a->an.entry_without_exit++;
+		if (p->tick_open && p->have_inject && p->tick_dv == d[0])
+			complete_tick(a, p, r->tsc);
+		p->cur_dv = d[0];
+		p->have_cur = 1;
+		break;
+	case TRC_ARM_PIRQ:
+		NEED(2);
+		/* The first physical IRQ handled in an IRQ exit is what caused it. */
+		if (p->exit_open && p->exit_kind == 1 && !p->exit_classified) {
+			p->exit_classified = 1;
+			if (d[0] == XTR_VTIMER_INTID)
+				p->exit_reason = XTR_R_IRQ_VTIMER;
+			else if (d[0] == XTR_MAINT_INTID)
+				p->exit_reason = XTR_R_IRQ_MAINT;
+		}
+		if (d[0] == XTR_VTIMER_INTID) {
+			if ((v = vcpu_get(a, d[1])))
+				v->pirq_vtimer++;
+			open_tick(a, p, d[1]);
+		}
+		break;
+	case TRC_ARM_VTIMER_IRQ:
+		NEED(6);
+		if ((v = vcpu_get(a, d[0]))) {
+			v->vtimer_irq++;
+			v->cntvoff = u64of(d[4], d[5]);
+			v->have_cntvoff = 1;
+		}
+		if (!(p->tick_open && !p->have_cval && !p->have_inject))
+			open_tick(a, p, d[0]);
+		p->tick_dv = d[0];
+		p->have_cval = 1;
+		/* CVAL is in the guest's virtual count; physical = virtual + CNTVOFF. */
+		p->t_cval = u64of(d[2], d[3]) + u64of(d[4], d[5]);
+		break;
+	case TRC_ARM_VTIMER_EXPIRED:
+		NEED(3);
+		if (!(v = vcpu_get(a, d[0])))
+			break;
+		v->vtimer_expired++;
+		open_tick(a, p, d[0]);
+		p->have_exit = 0; /* Xen's software timer, not the guest's PPI */
+		if (v->have_cntvoff) {
+			p->have_cval = 1;
+			p->t_cval = u64of(d[1], d[2]) + v->cntvoff;
+		}
+		break;
+	case TRC_ARM_VIRQ_INJECT:
+		NEED(4);
+		if (d[1] != XTR_VTIMER_INTID)
+			break;
+		if (!(v = vcpu_get(a, d[0])))
+			break;
+		v->ticks_delivered++;
+		if (((d[2] >> 4) & 0xf) == 1)
+			v->delivered_direct++;
+		else
+			v->delivered_sw++;
+		if (p->tick_open && !p->have_inject && p->tick_dv == d[0]) {
+			p->have_inject = 1;
+			p->t_inject = r->tsc;
+		} else {
+			v->delivered_untimed++;
+		}
+		break;
+	case TRC_ARM_LR_WRITE:
+		NEED(4);
+		if (p->have_cur && (v = vcpu_get(a, p->cur_dv))) {
+			v->lr_writes++;
+			/* a HW-mapped vtimer LR: how the direct path delivers a tick */
+			if (d[1] == XTR_VTIMER_INTID && (d[2] & 1))
+				v->lr_vtimer_hw++;
+			/* VIRQ_INJECT also fires when an in-flight vIRQ is only
+			 * re-raised; an LR write with the pending bit is a delivery. */
+			if (d[1] == XTR_VTIMER_INTID && (d[2] & 2))
+				v->delivered_lr++;
+		}
+		break;
+	case TRC_ARM_MAINT_IRQ:
+		NEED(2);
+		if ((v = vcpu_get(a, d[0])))
+			v->maint_irqs++;
+		break;
+	case TRC_ARM_VTIMER_SAVE:
+	case TRC_ARM_VTIMER_RESTORE:
+		NEED(6);
+		if ((v = vcpu_get(a, d[0]))) {
+			if (r->event == TRC_ARM_VTIMER_SAVE)
+				v->vtimer_save++;
+			else
+				v->vtimer_restore++;
+			v->cntvoff = u64of(d[4], d[5]);
+			v->have_cntvoff = 1;
+		}
+		break;
+	case TRC_SCHED_SWITCH: {
+		NEED(4);
+		uint32_t next = (d[2] << 16) | (d[3] & 0xffff);
+		p->switches++;
+		p->cur_dv = next;
+		p->have_cur = 1;
+		if (d[2] != XTR_DV_IDLE_DOM && (v = vcpu_get(a, next)))
+			v->sched_in++;
+		break;
+	}
+	case TRC_SCHED_CONTINUE_RUNNING:
+		NEED(1);
+		p->cur_dv = d[0];
+		p->have_cur = 1;
+		break;
+	case XTR_EVT_LOST_RECORDS:
+		/* Reported whatever its shape: a lost-records record is never ignored. */
+		p->lost_events++;
+		a->lost_events++;
+		if (r->n_extra >= 1) {
+			p->lost_records += d[0];
+			a->lost_records += d[0];
+		}
+		reset_pcpu(a, p);
+		break;
+	default:
+		/* Runstate change into "running" tells us who is resident. */
+		if ((r->event & 0x0ffff00fu) == 0x00021001u && ((r->event >> 4) & 0xf) == 0 &&
+		    r->n_extra >= 1) {
+			p->cur_dv = d[0];
+			p->have_cur = 1;
+		}
+		break;
+	}
+}
+
+void xtr_an_finish(struct xtr_an *a)
+{
+	for (unsigned c = 0; c < a->ncpu; c++) {
+		struct xtr_pcpu *p = &a->pcpu[c];
+		if (p->exit_open) {
+			a->an.exits_open_at_end++;
+			close_exit(a, p, 0, 0);
+		}
+		if (p->tick_open) {
+			a->an.ticks_open_at_end++;
+			p->tick_open = 0;
+		}
+	}
+}
