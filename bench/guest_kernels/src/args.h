@@ -1,0 +1,43 @@
+/* Storm parameters from /chosen/bootargs ("key=value" words). Pure C, no
+ * hardware: unit-tested on the host. */
+#ifndef VTB_ARGS_H
+#define VTB_ARGS_H
+#include <stdint.h>
+#include <stddef.h>
+#include "sbuf.h"
+#include "hist.h"
+
+enum storm_mode { MODE_PERIODIC, MODE_B2B, MODE_RANDOM };
+enum record_kind { REC_AUTO, REC_SAMPLES, REC_HIST };
+enum idle_kind { IDLE_WFI, IDLE_SPIN };
+enum arm_order { ORDER_CVAL_FIRST, ORDER_UNMASK_FIRST };
+
+/* record=auto keeps every sample up to this many ticks (u32 each, in .bss). */
+#define SAMPLES_MAX 200000u
+
+struct storm_args {
+	uint64_t ticks;
+	enum storm_mode mode;
+	uint64_t period_ns;
+	uint64_t rmin_ns, rmax_ns;
+	uint64_t seed;
+	enum record_kind record;
+	enum idle_kind idle;
+	enum arm_order order;
+	uint64_t timeout_ns;
+	unsigned hist_shift;
+};
+
+void args_defaults(struct storm_args *a);
+/* Parses 'cmdline' over the defaults; on error returns -1 with one line of
+ * explanation in 'err'. After success, a->record is never REC_AUTO. */
+int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err);
+
+const char *mode_name(enum storm_mode m);
+const char *record_name(enum record_kind r);
+const char *idle_name(enum idle_kind i);
+const char *order_name(enum arm_order o);
+
+/* ns -> counter ticks at 'freq' Hz without 128-bit arithmetic; rounds down. */
+uint64_t ns_to_ticks(uint64_t ns, uint64_t freq);
+#endif

@@ -1,0 +1,28 @@
+/* What the storm needs from the device tree, found with libfdt. */
+#ifndef VTB_DT_H
+#define VTB_DT_H
+#include <stdint.h>
+#include <stdbool.h>
+#include "sbuf.h"
+
+#define DT_MAX_GICR 8
+
+struct platform {
+	uint64_t gicd, gicd_size;
+	uint64_t gicr[DT_MAX_GICR], gicr_size[DT_MAX_GICR];
+	unsigned n_gicr;
+	uint64_t gicr_stride; /* 0: take it from GICR_TYPER.VLPIS */
+	unsigned vtimer_intid; /* 3rd /timer interrupt: virtual timer */
+	unsigned ptimer_intid; /* 2nd: non-secure EL1 physical timer (watchdog) */
+	bool psci_smc;
+	bool have_psci;
+	bool xen; /* /hypervisor compatible "xen,xen" */
+	uint64_t pl011; /* 0 if none */
+	const char *bootargs; /* "" if none */
+};
+
+/* Fills 'p' from the tree at 'fdt'; on failure -1 with a reason in 'err'. */
+int dt_probe(const void *fdt, struct platform *p, struct sbuf *err);
+/* Console and PSCI only, so that errors after this can be printed; never fails. */
+void dt_probe_console(const void *fdt, struct platform *p);
+#endif

@@ -1,0 +1,30 @@
+/* Minimal GICv3 driver: this CPU's redistributor, PPIs, the ICC interface. */
+#ifndef VTB_GIC_H
+#define VTB_GIC_H
+#include <stdint.h>
+#include "dt.h"
+#include "sbuf.h"
+#include "sysreg.h"
+
+#define GIC_INTID_SPURIOUS_MIN 1020u
+
+/* Distributor on, this CPU's redistributor awake, CPU interface enabled
+ * (EOImode 0). -1 with a reason in 'err' if this CPU has no redistributor. */
+int gic_init(const struct platform *p, struct sbuf *err);
+void gic_enable_ppi(unsigned intid, uint8_t prio);
+uint64_t gic_redist_base(void);
+
+/* Inline: they sit on the measured IRQ path. */
+static inline uint32_t gic_ack(void)
+{
+	uint32_t iar = (uint32_t)read_icc(ICC_IAR1_EL1);
+	dsb(sy);
+	return iar;
+}
+
+static inline void gic_eoi(uint32_t iar)
+{
+	write_icc(iar, ICC_EOIR1_EL1);
+	isb();
+}
+#endif

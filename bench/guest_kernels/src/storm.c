@@ -1,0 +1,218 @@
+#include "storm.h"
+#include "gic.h"
+#include "hist.h"
+#include "sysreg.h"
+
+/* Storage sized for the largest run record=samples accepts. */
+static uint32_t samples[SAMPLES_MAX];
+static uint64_t hist[HIST_BUCKETS_MAX];
+
+/* Shared between the storm loop and the IRQ handler. */
+static struct {
+	const struct storm_config *cfg;
+	volatile int armed;  /* a deadline is programmed and not yet delivered */
+	volatile int fired;  /* the armed deadline was delivered */
+	volatile int wdog_fired;
+	uint64_t last_entry; /* handler-entry counter of the last delivered tick */
+	struct storm_result *res;
+} st;
+
+static void record(uint64_t lat)
+{
+	struct storm_result *r = st.res;
+	uint32_t v = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
+	if (st.cfg->args->record == REC_SAMPLES)
+		samples[r->taken] = v;
+	else
+		hist[hist_index(v, st.cfg->args->hist_shift)]++;
+	if (r->taken == 0 || lat < r->min)
+		r->min = lat;
+	if (lat > r->max)
+		r->max = lat;
+	r->sum += lat;
+	r->taken++;
+}
+
+/* Called from the IRQ vector with the counter read at entry. */
+void irq_handler(uint64_t t_entry);
+void irq_handler(uint64_t t_entry)
+{
+	uint32_t iar = gic_ack();
+	unsigned id = iar & 0xffffffu;
+
+	if (id >= GIC_INTID_SPURIOUS_MIN) {
+		/* Nothing to acknowledge: no EOI for 1020-1023. */
+		if (st.res)
+			st.res->gic_spurious++;
+		return;
+	}
+	if (!st.res) {
+		gic_eoi(iar);
+		return;
+	}
+	if (id == st.cfg->vtimer_intid) {
+		uint64_t ctl = read_sysreg(cntv_ctl_el0);
+		uint64_t cval = read_sysreg(cntv_cval_el0);
+		if (!st.armed || !(ctl & CNT_CTL_ISTATUS) || t_entry < cval) {
+			/* Not the programmed deadline firing: leave the timer alone,
+			 * the real condition (if any) will raise it again. */
+			st.res->spurious++;
+		} else {
+			record(t_entry - cval);
+			/* Level-triggered: drop the line before EOI. */
+			write_sysreg(CNT_CTL_ENABLE | CNT_CTL_IMASK, cntv_ctl_el0);
+			isb();
+			st.last_entry = t_entry;
+			st.armed = 0;
+			st.fired = 1;
+		}
+	} else if (st.cfg->wdog_intid && id == st.cfg->wdog_intid) {
+		write_sysreg(0, cntp_ctl_el0);
+		isb();
+		st.wdog_fired = 1;
+		st.res->wdog_fired++;
+	} else {
+		st.res->other++;
+	}
+	gic_eoi(iar);
+}
+
+static uint64_t xorshift64(uint64_t *s)
+{
+	uint64_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+static void arm_vtimer(uint64_t deadline, enum arm_order order)
+{
+	st.armed = 1;
+	if (order == ORDER_CVAL_FIRST) {
+		write_sysreg(deadline, cntv_cval_el0);
+		isb();
+		write_sysreg(CNT_CTL_ENABLE, cntv_ctl_el0);
+	} else {
+		/* The race: enabled and unmasked while CVAL still holds the old,
+		 * passed deadline, so the condition is briefly true. */
+		write_sysreg(CNT_CTL_ENABLE, cntv_ctl_el0);
+		isb();
+		write_sysreg(deadline, cntv_cval_el0);
+	}
+	isb();
+}
+
+/* idle=wfi needs something to end a WFI whose tick never comes: the EL1
+ * physical timer, re-armed lazily so that it costs about two writes per
+ * 'timeout' of storm time, not per tick, and normally never fires. */
+static uint64_t wdog_deadline;
+static int wdog_on;
+
+static void wdog_cover(const struct storm_config *cfg, uint64_t deadline, struct storm_result *res)
+{
+	if (!cfg->wdog_intid)
+		return;
+	if (wdog_on && wdog_deadline >= deadline + cfg->timeout)
+		return;
+	/* The physical counter runs ahead of the virtual one by CNTVOFF, so
+	 * program a relative value (TVAL) instead of converting the deadline. */
+	uint64_t now = counter_now();
+	wdog_deadline = deadline + 2 * cfg->timeout;
+	uint64_t rel = wdog_deadline > now ? wdog_deadline - now : 1;
+	if (rel > INT32_MAX)
+		rel = INT32_MAX;
+	write_sysreg(rel, cntp_tval_el0);
+	write_sysreg(CNT_CTL_ENABLE, cntp_ctl_el0);
+	isb();
+	wdog_on = 1;
+	res->wdog_armed++;
+}
+
+/* Waits with IRQs masked on entry and exit; returns 1 if the tick came.
+ * An interrupt already pending is always taken before the timeout is
+ * checked, so a tick armed after its own give-up time (a backlog in periodic
+ * mode) is still delivered, late, rather than counted lost unseen. */
+static int wait_tick(const struct storm_config *cfg, uint64_t deadline, struct storm_result *res)
+{
+	uint64_t give_up = deadline + cfg->timeout;
+	if (cfg->args->idle == IDLE_SPIN) {
+		irq_unmask();
+		isb();
+		while (!st.fired && counter_now() <= give_up)
+			;
+		irq_mask();
+		return st.fired;
+	}
+	for (;;) {
+		irq_unmask();
+		isb();
+		irq_mask();
+		if (st.fired || counter_now() > give_up)
+			return st.fired;
+		if (st.wdog_fired) {
+			st.wdog_fired = 0;
+			wdog_on = 0;
+			wdog_cover(cfg, deadline, res);
+		}
+		/* Masked WFI still wakes on a pending IRQ, which the unmask at the
+		 * top of the loop then takes: no wakeup is lost in between. */
+		wfi();
+	}
+}
+
+void storm_run(const struct storm_config *cfg, struct storm_result *res)
+{
+	const struct storm_args *a = cfg->args;
+	uint64_t rng = a->seed;
+	uint64_t deadline = 0, first = 0;
+
+	*res = (struct storm_result){ 0 };
+	irq_mask();
+	st.cfg = cfg;
+	st.res = res;
+	st.armed = 0;
+	st.fired = 0;
+
+	/* Start masked, with a deadline in the past, so unmask-first has a stale
+	 * CVAL to race against from the first tick on. */
+	write_sysreg(CNT_CTL_ENABLE | CNT_CTL_IMASK, cntv_ctl_el0);
+	write_sysreg(0, cntv_cval_el0);
+	isb();
+
+	for (uint64_t i = 0; i < a->ticks; i++) {
+		uint64_t now = counter_now();
+		switch (a->mode) {
+		case MODE_PERIODIC:
+			deadline = i == 0 ? now + cfg->period : deadline + cfg->period;
+			break;
+		case MODE_B2B:
+			deadline = now;
+			break;
+		case MODE_RANDOM:
+			deadline = now + cfg->rmin + xorshift64(&rng) % (cfg->rmax - cfg->rmin + 1);
+			break;
+		}
+		if (i == 0)
+			first = deadline;
+		st.fired = 0;
+		wdog_cover(cfg, deadline, res);
+		arm_vtimer(deadline, a->order);
+		if (!wait_tick(cfg, deadline, res)) {
+			res->lost++;
+			st.armed = 0;
+			write_sysreg(CNT_CTL_ENABLE | CNT_CTL_IMASK, cntv_ctl_el0);
+			isb();
+		}
+	}
+
+	write_sysreg(0, cntv_ctl_el0);
+	if (cfg->wdog_intid)
+		write_sysreg(0, cntp_ctl_el0);
+	isb();
+	res->elapsed = res->taken ? st.last_entry - first : 0;
+	res->samples = samples;
+	res->hist = hist;
+	st.res = 0;
+}
