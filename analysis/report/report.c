@@ -14,6 +14,7 @@
 
 #include "atomic_file.h" /* analysis/src: vtb_atomic_* */
 #include "doc_model.h"
+#include "trace_view.h"
 
 #define MAX_VARIANTS 6
 
@@ -23,6 +24,9 @@ struct variant {
 	char name[64];
 	json_t *summary;
 	json_t *trace;  /* trace-summary.json or NULL */
+	json_t *traced; /* traced/summary.json: the guest's view of the traced run */
+	struct trace_view tv;
+	int has_tv;
 };
 
 static int variant_rank(const char *name)
@@ -75,6 +79,8 @@ static int find_variants(const char *run, struct variant *v, int max)
 			return -1;
 		}
 		v[n].trace = load_json(sub, "trace-summary.json", 0);
+		v[n].traced = load_json(sub, "traced/summary.json", 0);
+		v[n].has_tv = v[n].trace && trace_view_init(&v[n].tv, v[n].trace) == 0;
 		n++;
 	}
 	closedir(d);
@@ -134,12 +140,17 @@ static void metric_rows(struct doc *d, struct variant *v, int n, const char *gro
 	}
 }
 
-static void latency_table(struct doc *d, struct variant *v, int n)
+static void variant_header(struct doc *d, struct variant *v, int n, const char *first)
 {
-	const char *head[MAX_VARIANTS + 1] = {"metric"};
+	const char *head[MAX_VARIANTS + 1] = {first};
 	for (int i = 0; i < n; i++)
 		head[i + 1] = v[i].name;
 	doc_table(d, n + 1, head);
+}
+
+static void latency_table(struct doc *d, struct variant *v, int n)
+{
+	variant_header(d, v, n, "metric");
 	static const struct {
 		const char *key, *label;
 	} counts[] = {{"ticks", "ticks requested"},        {"taken", "ticks delivered"},
@@ -159,6 +170,103 @@ static void latency_table(struct doc *d, struct variant *v, int n)
 	metric_rows(d, v, n, "latency_ns", "ns", 0);
 	if (json_is_object(path_get(v[0].summary, "latency_instructions")))
 		metric_rows(d, v, n, "latency_instructions", "instructions", 0);
+}
+
+/* Exits, stages and hypervisor time come from the traced boot of each
+ * variant (analysis/xentrace); latency above comes from the untraced boot. */
+static void trace_section(struct doc *d, struct variant *v, int n)
+{
+	int any = 0;
+	for (int i = 0; i < n; i++)
+		any |= v[i].has_tv;
+	if (!any)
+		return;
+	doc_heading(d, 1, "Exits per delivered tick (xentrace)");
+	doc_para(d, "Guest exits to EL2 of the storm guest's vCPU divided by its delivered vtimer ticks, "
+		    "by reason, from a real xentrace capture of a separate, traced boot.");
+	variant_header(d, v, n, "exit reason");
+	char buf[MAX_VARIANTS][64];
+	const char *row[MAX_VARIANTS + 1];
+	for (int r = -1; r < trace_exit_reason_count; r++) {
+		double total = 0;
+		for (int i = 0; i < n; i++) {
+			double x = 0;
+			if (v[i].has_tv && r >= 0)
+				x = trace_view_exits_per_tick(&v[i].tv, trace_exit_reasons[r]);
+			else if (v[i].has_tv)
+				for (int k = 0; k < trace_exit_reason_count; k++)
+					x += trace_view_exits_per_tick(&v[i].tv, trace_exit_reasons[k]);
+			total += x;
+			snprintf(buf[i], sizeof(buf[i]), v[i].has_tv ? "%.3f" : "-", x);
+			row[i + 1] = buf[i];
+		}
+		if (r >= 0 && total == 0)
+			continue;
+		row[0] = r < 0 ? "all exits" : trace_exit_reasons[r];
+		doc_row(d, row);
+	}
+	row[0] = "vCPU (ticks counted from)";
+	for (int i = 0; i < n; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "%s (%s)", v[i].has_tv ? v[i].tv.vcpu_id : "-",
+			 v[i].has_tv ? v[i].tv.ticks_source : "-");
+		row[i + 1] = buf[i];
+	}
+	doc_row(d, row);
+
+	static const struct {
+		const char *group, *title, *what;
+	} dists[] = {
+		{"stages", "Latency stages (xentrace)", "stage"},
+		{"hyp_time", "Hypervisor time per exit (xentrace)", "exit reason"},
+	};
+	for (size_t g = 0; g < sizeof(dists) / sizeof(dists[0]); g++) {
+		doc_heading(d, 1, "%s", dists[g].title);
+		doc_para(d, "p50 / p99 in counter ticks (physical counter timestamps of the trace records; "
+			    "includes the cost of tracing itself).");
+		variant_header(d, v, n, dists[g].what);
+		int is_stage = g == 0;
+		int rows = is_stage ? trace_stage_count : trace_exit_reason_count;
+		for (int r = 0; r < rows; r++) {
+			const char *name = is_stage ? trace_stages[r] : trace_exit_reasons[r];
+			int present = 0;
+			for (int i = 0; i < n; i++) {
+				json_t *dist = v[i].has_tv ? path_get(json_object_get(v[i].tv.vcpu, dists[g].group), name)
+							   : NULL;
+				json_t *p50 = json_object_get(dist, "p50"), *p99 = json_object_get(dist, "p99");
+				if (json_is_number(p50) && json_is_number(p99)) {
+					char a[24], b[24];
+					cell(a, sizeof(a), p50);
+					cell(b, sizeof(b), p99);
+					snprintf(buf[i], sizeof(buf[i]), "%s / %s", a, b);
+					present = 1;
+				} else
+					snprintf(buf[i], sizeof(buf[i]), "-");
+				row[i + 1] = buf[i];
+			}
+			row[0] = name;
+			if (present)
+				doc_row(d, row);
+		}
+	}
+
+	doc_heading(d, 1, "Tracing perturbation");
+	doc_para(d, "Guest-measured latency (counter ticks) of the untraced boot against the traced boot of "
+		    "the same variant: what the trace points and xentrace cost.");
+	variant_header(d, v, n, "latency");
+	static const char *stats[] = {"p50", "p99", "mean"};
+	for (int s = 0; s < 3; s++) {
+		for (int t = 0; t < 2; t++) {
+			char label[64], path[64];
+			snprintf(label, sizeof(label), "%s, %s", stats[s], t ? "traced" : "untraced");
+			snprintf(path, sizeof(path), "latency_ticks.%s", stats[s]);
+			row[0] = label;
+			for (int i = 0; i < n; i++) {
+				cell(buf[i], sizeof(buf[i]), path_get(t ? v[i].traced : v[i].summary, path));
+				row[i + 1] = buf[i];
+			}
+			doc_row(d, row);
+		}
+	}
 }
 
 /* compare.json is written by analysis/compare/bin/vtb-compare; its scalar
@@ -311,6 +419,7 @@ int main(int argc, char **argv)
 	doc_heading(&d, 1, "Latency and delivery");
 	latency_table(&d, v, n);
 	compare_section(&d, run);
+	trace_section(&d, v, n);
 	plots_section(&d, run);
 	manifest_section(&d, run);
 	int rc = write_both(&d, run);
@@ -318,6 +427,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		json_decref(v[i].summary);
 		json_decref(v[i].trace);
+		json_decref(v[i].traced);
 	}
 	return rc ? 1 : 0;
 }
