@@ -55,6 +55,30 @@ check "report.html escapes" grep -q '<td>k</td><td>v with = sign</td>' "$run/rep
 check "report leaves no temporaries" test -z "$(ls "$run" | grep -E '^report\.(md|html)\.')"
 check "report of an empty dir fails" test "$("$bin/vtb-report" "$tmp/nonexistent" 2>/dev/null; echo $?)" = 1
 
+# Trace summaries: the domU's vCPU is picked over dom0's, exits divided by its
+# list-register deliveries.
+for v in stock direct; do
+  cat > "$run/$v/trace-summary.json" <<'JSON'
+{"schema":"vtb-xentrace-summary/1","vcpus":[
+ {"id":"d0v0","domid":0,"vcpu":0,"exits":{"by_reason":{"sync_hvc":100}},"ticks":{"delivered_lr":10,"delivered":10,"guest_taken":null}},
+ {"id":"d1v0","domid":1,"vcpu":0,"exits":{"by_reason":{"irq_vtimer":5,"sync_hvc":10,"sync_wfx":0}},
+  "ticks":{"delivered_lr":5,"delivered":6,"guest_taken":null},
+  "stages":{"cval_to_el2":{"count":5,"p50":22,"p99":30}},"hyp_time":{"irq_vtimer":{"count":5,"p50":170,"p99":180}}}]}
+JSON
+done
+check "tracedata" "$bin/vtb-tracedata" --out "$run/plots/trace" "$run/stock" "$run/direct"
+check "exits per tick of the domU" grep -qx 'stock 1.0000 2.0000' "$run/plots/trace-exits.dat"
+check "reasons never seen are left out" grep -qx 'variant irq_vtimer sync_hvc' "$run/plots/trace-exits.dat"
+check "stages table" grep -qx 'cval_to_el2 22 30 22 30' "$run/plots/trace-stages.dat"
+check "gnuplot draws exits" gnuplot -e "dir='$plots'; data='$run/plots/trace-exits.dat'; out='$run/plots/exits-per-tick'; title='t'" "$plots/exits-per-tick.gp"
+check "gnuplot draws stages" gnuplot -e "dir='$plots'; data='$run/plots/trace-stages.dat'; out='$run/plots/latency-stages'; title='t'" "$plots/latency-stages.gp"
+check "report with traces" "$bin/vtb-report" "$run"
+check "report: all exits per tick" grep -q '^| all exits | 3.000 | 3.000 |$' "$run/report.md"
+check "report: picked vCPU" grep -q '^| vCPU (ticks counted from) | d1v0 (list-register writes) |' "$run/report.md"
+check "report: stage p50/p99" grep -q '^| cval_to_el2 | 22 / 30 | 22 / 30 |$' "$run/report.md"
+echo '{"vcpus":[]}' > "$tmp/empty-trace.json"; mkdir -p "$tmp/nt"; cp "$tmp/empty-trace.json" "$tmp/nt/trace-summary.json"
+check "tracedata without ticks fails" test "$("$bin/vtb-tracedata" --out "$tmp/nt/x" "$tmp/nt" 2>/dev/null; echo $?)" = 1
+
 db=$tmp/history.sqlite
 run2=$tmp/run-2; cp -r "$run" "$run2"
 check "history record 1" "$bin/vtb-history" --db "$db" record "$run" --config c1
