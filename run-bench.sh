@@ -46,6 +46,10 @@ Platform options:
   --platform-mode M    deterministic (QEMU icount, 1 CPU: instruction-exact,
                        repeatable; default) or realtime (wall-clock, 2 CPUs)
   --timeout SEC        watchdog for one boot (default 900)
+  --no-trace           skip the traced boot of each variant (by default each
+                       variant also runs as a domU of a Linux dom0 that
+                       captures it with xentrace: exits per tick, latency
+                       stages, hypervisor time, tracing perturbation)
 
 Output options:
   --out DIR            results root (default results/)
@@ -74,7 +78,7 @@ case "${1:-}" in run|nightly|compare|report) cmd=$1; shift ;; esac
 ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
 guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
 out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
-project_patches=1 baseline="" history=1 positional=() target=emulated
+project_patches=1 baseline="" history=1 positional=() target=emulated trace=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --ticks) ticks=${2-}; shift ;;
@@ -96,6 +100,7 @@ while [ $# -gt 0 ]; do
     --label) label=${2-}; shift ;;
     --baseline) baseline=${2-}; shift ;;
     --no-history) history=0 ;;
+    --no-trace) trace=0 ;;
     --no-deps) do_deps=0 ;;
     -q|--quiet) quiet=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -134,6 +139,7 @@ esac
 
 bin=$top/analysis/bin
 compare=$top/analysis/compare/bin/vtb-compare
+xtr=$top/analysis/xentrace/bin/vtb-xentrace-analyze
 history_db=$out_root/history.sqlite
 
 ensure_built() {
@@ -208,6 +214,29 @@ run_native() { # work
   analyse_variant "$work" native
 }
 
+# The same variant again, as a domU started by `xl create` from a Linux dom0
+# that captures it with the real xentrace (tracing/dom0-run.sh, the script a
+# real Xen/ARM dom0 runs). The guest's own figures of this boot go to
+# <name>/traced/, the trace analysis to <name>/trace-summary.json.
+run_traced_variant() { # work name xen_img xen_opts bootargs
+  local work=$1 name=$2 xen_img=$3 xen_opts=$4 bootargs=$5
+  step "[$name] traced boot: Linux dom0 + xentrace, storm guest as an xl domU"
+  ./platform/dom0/run-dom0-capture.sh --raw "$work/raw/$name-traced" --guest bench/guest_kernels/build/vtb-guest.img \
+    --cmdline "$bootargs" --vuart --mode "$platform_mode" --xen "$xen_img" --xen-args "$xen_opts" \
+    --wall-timeout "$timeout" > "$work/raw/$name-traced.log" 2>&1 \
+    || die "[$name] traced boot failed: $(tail -1 "$work/raw/$name-traced.log")"
+  analyse_traced "$work" "$name"
+}
+
+analyse_traced() { # run_dir name
+  local run=$1 name=$2
+  "$bin/vtb-analyze" --log "$run/raw/$name-traced/console-vuart.log" --out-dir "$run/$name/traced" \
+    --platform-mode "$(cat "$run/raw/platform-mode")" --label "$name-traced" \
+    || die "[$name] analysis rejected the traced guest's console log"
+  "$xtr" "$run/raw/$name-traced/trace.xentrace" --guest-summary "$run/$name/traced/summary.json" \
+    --out-dir "$run/$name" --quiet || die "[$name] trace analysis failed"
+}
+
 analyse_variant() { # run_dir name
   local run=$1 name=$2
   "$bin/vtb-analyze" --log "$run/raw/$name/console.log" --out-dir "$run/$name" \
@@ -255,6 +284,13 @@ draw_plots() { # run_dir names...
   if [ -f "$p/$1.ts" ]; then
     gp latency-series "$ab; unit_note='$mode_note'; out='$p/latency-series'; title='vtimer latency over the run'"
   fi
+  local traced=()
+  for n in "$@"; do [ ! -f "$run/$n/trace-summary.json" ] || traced+=("$run/$n"); done
+  if [ "${#traced[@]}" -gt 0 ]; then
+    "$bin/vtb-tracedata" --out "$p/trace" "${traced[@]}" || die "trace plot data failed"
+    gp exits-per-tick "data='$p/trace-exits.dat'; out='$p/exits-per-tick'; title='guest exits per delivered vtimer tick (xentrace)'"
+    gp latency-stages "data='$p/trace-stages.dat'; out='$p/latency-stages'; title='vtimer latency stages (xentrace, counter ticks)'"
+  fi
   [ -s "$plot_log" ] || rm -f "$plot_log"
 }
 
@@ -288,6 +324,7 @@ do_run() {
     case "$name" in ''|*[!A-Za-z0-9_-]*|raw|plots) usage_error "bad variant name '$name' in --variants" ;; esac
     echo "$name" >> "$work/raw/variants"
     run_variant "$work" "$name" "$xen_img" "$opts" "$bootargs"
+    [ "$trace" = 0 ] || run_traced_variant "$work" "$name" "$xen_img" "$opts" "$bootargs"
   done
   write_manifest "$work" "$xen_img" "$bootargs" "$variants"
   compare_and_report "$work"
@@ -338,6 +375,10 @@ print_summary() { # run_dir
   for n in "${names[@]:0:2}"; do sums+=("$run/$n/summary.json"); done
   "$bin/vtb-analyze" --summary-table "${sums[@]}"
   [ ! -f "$run/compare.txt" ] || { echo; cat "$run/compare.txt"; }
+  if ls "$run"/*/trace-summary.json >/dev/null 2>&1; then
+    echo
+    "$bin/vtb-report" --print-traces "$run" | sed -n '3,$p'
+  fi
   echo
   echo "results: $run"
   echo "  report:  $run/report.html (and report.md); plots in $run/plots/"
@@ -416,7 +457,10 @@ case "$cmd" in
     r=${positional[0]}
     [ -d "$r" ] || die "no run directory '$r'"
     make -s all >&2 || die "build failed"
-    while read -r n; do analyse_variant "$r" "$n"; done < <(variant_names "$r")
+    while read -r n; do
+      analyse_variant "$r" "$n"
+      [ ! -d "$r/raw/$n-traced" ] || analyse_traced "$r" "$n"
+    done < <(variant_names "$r")
     compare_and_report "$r"
     print_summary "$r"
     ;;

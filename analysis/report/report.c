@@ -382,18 +382,24 @@ static int write_both(const struct doc *d, const char *run)
 int main(int argc, char **argv)
 {
 	const char *title = "vtimer-bench: Xen/ARM virtual timer interrupt delivery";
+	int print_traces = 0;
 	static const struct option opts[] = {{"title", required_argument, 0, 't'},
+					     {"print-traces", no_argument, 0, 'p'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
 		if (c == 't')
 			title = optarg;
+		else if (c == 'p')
+			print_traces = 1;
 		else {
 			FILE *to = c == 'h' ? stdout : stderr;
-			fprintf(to, "usage: %s [--title T] RUN_DIR\n"
+			fprintf(to, "usage: %s [--title T] [--print-traces] RUN_DIR\n"
 				    "Writes RUN_DIR/report.md and RUN_DIR/report.html (one file, plots inlined)\n"
-				    "from RUN_DIR/<variant>/summary.json, compare.json, plots/*.svg, manifest.txt.\n",
+				    "from RUN_DIR/<variant>/summary.json, compare.json, plots/*.svg, manifest.txt.\n"
+				    "--print-traces also prints the trace tables (exits per tick, stages,\n"
+				    "hypervisor time, tracing perturbation) on standard output.\n",
 				prog);
 			return c == 'h' ? 0 : 2;
 		}
@@ -424,6 +430,12 @@ int main(int argc, char **argv)
 	manifest_section(&d, run);
 	int rc = write_both(&d, run);
 	doc_free(&d);
+	if (!rc && print_traces) {
+		doc_init(&d, "Trace figures (xentrace)");
+		trace_section(&d, v, n);
+		rc = doc_write_markdown(&d, stdout);
+		doc_free(&d);
+	}
 	for (int i = 0; i < n; i++) {
 		json_decref(v[i].summary);
 		json_decref(v[i].trace);

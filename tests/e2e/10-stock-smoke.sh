@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 for r in 1 2; do
   ./run-bench.sh --no-deps -q --ticks 2000 --storm periodic --period-ns 100000 \
-    --variants stock --no-project-patches --out "$out" --run-id "run$r" --no-history
+    --variants stock --no-project-patches --no-trace --out "$out" --run-id "run$r" --no-history
 done
 s1=$out/run1/stock/summary.json s2=$out/run2/stock/summary.json
 for s in "$s1" "$s2"; do

@@ -9,7 +9,7 @@ cd "$top"
 out=$top/build/test-results/nightly
 rm -rf "$out"; mkdir -p "$out"
 fail() { echo "FAIL: $*"; exit 1; }
-nightly() { ./run-bench.sh nightly --no-deps -q --ticks 1000 --variants stock --out "$out" "$@"; }
+nightly() { ./run-bench.sh nightly --no-deps -q --ticks 1000 --variants stock --no-trace --out "$out" "$@"; }
 
 nightly --run-id n1 > "$out/n1.txt" 2>&1 || fail "first nightly exited $?: $(tail -3 "$out/n1.txt")"
 grep -q 'becomes the baseline' "$out/n1.txt" || fail "first nightly did not become the baseline"
