@@ -43,6 +43,8 @@ Platform options:
   --target T           emulated: Xen on emulated arm64 under QEMU (default);
                        native: this machine's own Linux, no hypervisor (the
                        Linux storm bench/vtimer_storm.c; wall-clock reference)
+                       linux-dom0: the same Linux storm in Debian's arm64 Linux
+                       as dom0 of Xen on emulated arm64, once per variant
   --platform-mode M    deterministic (QEMU icount, 1 CPU: instruction-exact,
                        repeatable; default) or realtime (wall-clock, 2 CPUs)
   --timeout SEC        watchdog for one boot (default 900)
@@ -124,12 +126,17 @@ case "$target" in
     [ "$storm" != random ] || usage_error "--target native has no random mode (periodic or back-to-back)"
     [ $((period_ns % 1000)) = 0 ] && [ "$period_ns" -ge 1000 ] || usage_error "--target native needs --period-ns in whole microseconds"
     ;;
-  *) usage_error "--target must be emulated or native" ;;
+  linux-dom0)
+    trace=0
+    [ "$storm" != random ] || usage_error "--target linux-dom0 has no random mode (periodic or back-to-back)"
+    [ $((period_ns % 1000)) = 0 ] && [ "$period_ns" -ge 1000 ] || usage_error "--target linux-dom0 needs --period-ns in whole microseconds"
+    ;;
+  *) usage_error "--target must be emulated, native or linux-dom0" ;;
 esac
 [ "$rmin_ns" -le "$rmax_ns" ] || usage_error "--rmin-ns must not exceed --rmax-ns"
 [ -z "$xen_src" ] || [ -d "$xen_src/xen" ] || usage_error "--xen-src '$xen_src' is not a Xen tree (no xen/ folder)"
 for p in "${patches[@]}"; do [ -f "$p" ] || usage_error "--patch '$p': no such file"; done
-[ -n "$label" ] || label=$([ "$cmd" = nightly ] && echo nightly || { [ "$target" = native ] && echo native || echo ab; })
+[ -n "$label" ] || label=$([ "$cmd" = nightly ] && echo nightly || { [ "$target" = emulated ] && echo ab || echo "$target"; })
 case "$label" in *[!A-Za-z0-9._-]*) usage_error "--label may hold letters, digits, '.', '_' and '-' only" ;; esac
 case "$cmd" in
   compare) [ "${#positional[@]}" = 2 ] || usage_error "compare needs two run directories" ;;
@@ -237,6 +244,20 @@ analyse_traced() { # run_dir name
     --out-dir "$run/$name" --quiet || die "[$name] trace analysis failed"
 }
 
+# The Linux storm as dom0 of Xen (platform/linux-guest/): the load a real
+# Linux guest makes, with the same analysis.
+run_linux_dom0_variant() { # work name xen_img xen_opts
+  local work=$1 name=$2 xen_img=$3 xen_opts=$4
+  mkdir -p "$work/raw/$name"
+  step "[$name] booting Xen ${xen_opts:+($xen_opts) }+ Linux dom0 storm: $platform_mode, $ticks wake-ups, $storm"
+  ./platform/linux-guest/run.sh --mode "$platform_mode" --xen "$xen_img" --xen-args "$xen_opts" \
+    --storm-args "-t1 -i $((period_ns / 1000)) -l $ticks --mode $storm --vtb-record samples" \
+    --timeout "$timeout" --log "$work/raw/$name/console.log" \
+    || die "[$name] Linux dom0 storm failed"
+  echo "$xen_opts" > "$work/raw/$name/xen-options"
+  analyse_variant "$work" "$name"
+}
+
 analyse_variant() { # run_dir name
   local run=$1 name=$2
   "$bin/vtb-analyze" --log "$run/raw/$name/console.log" --out-dir "$run/$name" \
@@ -316,13 +337,16 @@ do_run() {
   local bootargs
   bootargs=$(guest_bootargs)
   IFS=, read -r -a vlist <<< "$variants"
-  [ "$target" = emulated ] || vlist=()
-  [ "$target" != native ] || run_native "$work"
+  [ "$target" != native ] || { vlist=(); run_native "$work"; }
   for v in "${vlist[@]}"; do
     name=${v%%=*}
     opts=$([ "$name" = "$v" ] && echo "" || echo "${v#*=}")
     case "$name" in ''|*[!A-Za-z0-9_-]*|raw|plots) usage_error "bad variant name '$name' in --variants" ;; esac
     echo "$name" >> "$work/raw/variants"
+    if [ "$target" = linux-dom0 ]; then
+      run_linux_dom0_variant "$work" "$name" "$xen_img" "$opts"
+      continue
+    fi
     run_variant "$work" "$name" "$xen_img" "$opts" "$bootargs"
     [ "$trace" = 0 ] || run_traced_variant "$work" "$name" "$xen_img" "$opts" "$bootargs"
   done
@@ -363,7 +387,11 @@ write_manifest() { # work xen_img bootargs variants
     echo "guest_bootargs=$3"
     echo "variants=$4"
     echo "xen_image_sha256=$(sha256sum < "$xen_img" | cut -c1-64)"
-    echo "guest_image_sha256=$(sha256sum < bench/guest_kernels/build/vtb-guest.img | cut -c1-64)"
+    if [ "$target" = linux-dom0 ]; then
+      echo "guest=Debian arm64 Linux dom0 ($(ls build/linux-guest/kernel 2>/dev/null | head -1)) running vtimer_storm -t1 -i $((period_ns / 1000)) -l $ticks --mode $storm"
+    else
+      echo "guest_image_sha256=$(sha256sum < bench/guest_kernels/build/vtb-guest.img | cut -c1-64)"
+    fi
     sed 's/^/xen_/' "${xen_img%/*}/manifest"
   } > "$work/manifest.txt"
 }

@@ -58,7 +58,10 @@ case "$mode" in
   # icount shift=0: one instruction per ns of virtual time; with sleep=off the
   # clock never waits on the host, so runs are instruction-exact and repeatable.
   # Deterministic mode is one CPU: Xen did not boot in 90 s with two.
-  deterministic) args+=(-smp 1 -icount shift=0,sleep=off) ;;
+  # QEMU 7.2 writes fresh rng-seed/kaslr-seed values into /chosen on every
+  # boot and Xen passes them on to dom0: switch them off, or a Linux dom0
+  # seeds its entropy from the host and two runs differ.
+  deterministic) args[1]+=",dtb-randomness=off"; args+=(-smp 1 -icount shift=0,sleep=off) ;;
   realtime) args+=(-smp "$smp") ;;
   *) die "--mode must be deterministic or realtime, not '$mode'" ;;
 esac

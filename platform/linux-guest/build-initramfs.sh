@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Build the Linux storm guest: Debian's arm64 cloud kernel (raw Image) and a
+# small initramfs holding busybox-static, the static aarch64 vtimer_storm and
+# platform/linux-guest/init (which runs the storm with the kernel command
+# line's vtb.args="..." and powers off). Cached by input hash:
+#   build/linux-guest/kernel/<kernel .deb name>/Image
+#   build/linux-guest/<hash>/{Image,initramfs.cpio.gz,manifest}
+# Prints the build directory on its last line.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: platform/linux-guest/build-initramfs.sh [--storm BIN] [--debs DIR] [--build-dir DIR] [-q]
+  --storm BIN      static aarch64 vtimer_storm (default bench/build/aarch64/vtimer_storm,
+                   built with 'make -C bench aarch64' when missing)
+  --debs DIR       arm64 .deb cache (default cache/debs)
+  --build-dir DIR  output root (default build/linux-guest)
+Prints the build directory (with Image and initramfs.cpio.gz) on its last line.
+USAGE
+}
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/platform/linux-guest
+debs=${VTB_CACHE:-$top/cache}/debs
+build_root=$top/build/linux-guest
+storm=""
+quiet=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --storm|--debs|--build-dir)
+      [ $# -ge 2 ] || { echo "linux-guest: $1 needs a value" >&2; exit 2; }
+      case "$1" in --storm) storm=$2 ;; --debs) debs=$2 ;; --build-dir) build_root=$2 ;; esac
+      shift ;;
+    -q) quiet=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "linux-guest: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+log() { [ "$quiet" = 1 ] || echo "linux-guest: $*" >&2; }
+die() { echo "linux-guest: $*" >&2; exit 1; }
+
+for t in dpkg-deb cpio gzip sha256sum; do
+  command -v "$t" >/dev/null || die "missing host tool '$t'"
+done
+if [ -z "$storm" ]; then
+  storm=$top/bench/build/aarch64/vtimer_storm
+  [ -x "$storm" ] || make -C "$top/bench" aarch64 >&2 || die "cannot build $storm (make -C bench aarch64)"
+fi
+[ -f "$storm" ] || die "--storm: no such file '$storm'"
+[ "$(head -c 4 "$storm" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || die "$storm is not an ELF file"
+[ -d "$debs" ] || die "no .deb cache '$debs' (run scripts/install-deps.sh)"
+bbdeb=$(ls "$debs"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -1 || true)
+[ -n "$bbdeb" ] || die "no busybox-static arm64 .deb in $debs (run scripts/install-deps.sh)"
+kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
+[ -n "$kdeb" ] || die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
+
+# The kernel only depends on its .deb (name = package + version).
+kname=$(basename "$kdeb" .deb)
+kdir=$build_root/kernel/$kname
+if [ ! -f "$kdir/Image" ]; then
+  log "unpacking $(basename "$kdeb")"
+  mkdir -p "$build_root/kernel"
+  kwork=$(mktemp -d "$build_root/kernel/.tmp.XXXXXX")
+  trap 'rm -rf "$kwork"' EXIT
+  dpkg-deb -x "$kdeb" "$kwork/x"
+  vmlinuz=$(ls "$kwork"/x/boot/vmlinuz-* 2>/dev/null | head -1)
+  [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-* in $(basename "$kdeb")"
+  mkdir -p "$kwork/out"
+  # QEMU's guest-loader wants the raw Image; some releases ship it gzipped.
+  if [ "$(head -c2 "$vmlinuz" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
+    gzip -dc "$vmlinuz" > "$kwork/out/Image"
+  else
+    cp "$vmlinuz" "$kwork/out/Image"
+  fi
+  [ "$(dd if="$kwork/out/Image" bs=1 skip=56 count=4 2>/dev/null)" = $'ARM\x64' ] \
+    || die "kernel in $(basename "$kdeb") is not an arm64 Image (no ARM\\x64 magic)"
+  basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$kwork/out/release"
+  rm -rf "$kdir"
+  mv "$kwork/out" "$kdir"
+  rm -rf "$kwork"
+  trap - EXIT
+fi
+
+key=$( { sha256sum "$storm" "$here/init" "$here/build-initramfs.sh" | cut -c1-64
+         echo "$(basename "$bbdeb") $(stat -c %s "$bbdeb") $kname"
+       } | sha256sum | cut -c1-16)
+out=$build_root/$key
+if [ -f "$out/initramfs.cpio.gz" ]; then
+  log "cached build $key"
+  echo "$out"
+  exit 0
+fi
+
+mkdir -p "$build_root"
+work=$(mktemp -d "$build_root/.tmp-$key.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$work/bb" "$root"/{bin,proc,sys,dev,tmp} "$work/out"
+dpkg-deb -x "$bbdeb" "$work/bb"
+[ -x "$work/bb/bin/busybox" ] || die "$(basename "$bbdeb") did not provide /bin/busybox"
+cp "$work/bb/bin/busybox" "$root/bin/busybox"
+install -m 0755 "$storm" "$root/bin/vtimer_storm"
+install -m 0755 "$here/init" "$root/init"
+# Fixed mtimes, owners and order: the same inputs give the same bytes.
+(cd "$root" && find . -exec touch -h -d @0 {} + && find . -print0 | LC_ALL=C sort -z |
+   cpio --null -o -H newc -R 0:0 --quiet) | gzip -9n > "$work/out/initramfs.cpio.gz"
+ln -s "../kernel/$kname/Image" "$work/out/Image"
+{ echo "kernel_deb=$(basename "$kdeb")"; echo "kernel_release=$(cat "$kdir/release")"
+  echo "busybox_deb=$(basename "$bbdeb")"; echo "storm_sha256=$(sha256sum "$storm" | cut -c1-64)"
+} > "$work/out/manifest"
+rm -rf "$out"
+mv "$work/out" "$out"
+log "built $key ($(du -h "$out/initramfs.cpio.gz" | cut -f1) initramfs)"
+echo "$out"
