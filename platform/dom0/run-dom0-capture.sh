@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Host side of a capture on the emulated platform: boot Xen with the minimal
+# Linux dom0 under QEMU, hand it the guest in a cpio archive appended to its
+# initramfs, let the dom0 run tracing/dom0-run.sh (the same script a real
+# Xen/ARM dom0 runs), and unpack the results it writes as a tar onto a virtio
+# disk into RAW. Orchestration only.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: platform/dom0/run-dom0-capture.sh --raw DIR --guest IMAGE [options]
+  --raw DIR          where the results go (must not exist; DIR.failed on failure)
+  --guest IMAGE      guest kernel image; 'testdomu' = the Debian kernel with the
+                     test initramfs from build-initramfs.sh (proves the chain)
+  --cmdline STR      guest bootargs
+  --ramdisk FILE     guest initrd
+  --vcpus N          guest vCPUs (default 1)
+  --memory MB        guest memory (default 64; testdomu: 256)
+  --mask HEX         xentrace and Xen tevt_mask event mask (default 0x0102f000)
+  --timeout S        guest timeout inside dom0, in guest seconds (default 120)
+  --cpus LIST        pin the guest's vCPUs to these pCPUs (realtime mode)
+  --vuart            give the guest an emulated SBSA UART
+  --mode M           realtime (default; -smp 2) or deterministic (-icount shift=0,sleep=off, -smp 1)
+  --smp N            pCPUs in realtime mode (default 2)
+  --xen IMAGE        Xen image (default: tracing/build-xen.sh's stock build)
+  --tbuf-pages N     Xen trace buffer pages per pCPU, set at boot (default 256)
+  --trace-from-boot  also pass tevt_mask=MASK to Xen (tracing from boot; the
+                     capture then starts with lost-records records)
+  --xen-args STR     extra Xen command line options
+  --wall-timeout S   kill QEMU after S wall-clock seconds (default 600;
+                     deterministic mode: 2400)
+  --out-size MB      size of the results disk (default 512)
+  -v                 also show the serial console while it runs
+Prints the RAW directory on its last line.
+USAGE
+}
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+die() { echo "run-dom0-capture: $*" >&2; exit 1; }
+log() { echo "run-dom0-capture: $*" >&2; }
+
+raw= guest= cmdline= ramdisk= vcpus=1 memory= mask=0x0102f000 timeout=120 vuart=0
+cpus='' trace_from_boot=0 mode=realtime smp=2 xen= tbuf_pages=256 xen_args= wall= out_size=512 verbose=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --raw) raw=$2; shift ;;
+    --guest) guest=$2; shift ;;
+    --cmdline) cmdline=$2; shift ;;
+    --ramdisk) ramdisk=$2; shift ;;
+    --vcpus) vcpus=$2; shift ;;
+    --memory) memory=$2; shift ;;
+    --mask) mask=$2; shift ;;
+    --timeout) timeout=$2; shift ;;
+    --cpus) cpus=$2; shift ;;
+    --vuart) vuart=1 ;;
+    --trace-from-boot) trace_from_boot=1 ;;
+    --mode) mode=$2; shift ;;
+    --smp) smp=$2; shift ;;
+    --xen) xen=$2; shift ;;
+    --tbuf-pages) tbuf_pages=$2; shift ;;
+    --xen-args) xen_args=$2; shift ;;
+    --wall-timeout) wall=$2; shift ;;
+    --out-size) out_size=$2; shift ;;
+    -v) verbose=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run-dom0-capture: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -n "$raw" ] && [ -n "$guest" ] || { echo "run-dom0-capture: --raw and --guest are required (see --help)" >&2; exit 2; }
+[ ! -e "$raw" ] || die "'$raw' already exists"
+case "$mode" in
+  realtime) accel=(-smp "$smp"); : "${wall:=600}" ;;
+  deterministic) accel=(-smp 1 -icount shift=0,sleep=off); : "${wall:=2400}" ;;
+  *) die "--mode must be realtime or deterministic, got '$mode'" ;;
+esac
+for v in vcpus timeout smp tbuf_pages wall out_size; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--${v//_/-} must be a positive integer, got '${!v}'"
+done
+[[ $mask =~ ^0[xX][0-9a-fA-F]+$ ]] || die "--mask must be hex like 0x0002f000, got '$mask'"
+for t in qemu-system-aarch64 tar timeout cpio gzip; do
+  command -v "$t" >/dev/null || die "missing host tool '$t' (run scripts/install-deps.sh)"
+done
+
+dom0=$("$top/platform/dom0/build-initramfs.sh" -q | tail -1) || die "building the dom0 failed"
+if [ -z "$xen" ]; then
+  xen=$("$top/tracing/build-xen.sh" -q | tail -1) || die "building Xen failed"
+fi
+[ -f "$xen" ] || die "Xen image '$xen' not found"
+if [ "$guest" = testdomu ]; then
+  guest=$dom0/Image
+  [ -n "$ramdisk" ] || ramdisk=$dom0/testdomu.cpio.gz
+  [ -n "$cmdline" ] || cmdline="console=hvc0 rdinit=/init vtb.sleep=1"
+  : "${memory:=256}"
+fi
+: "${memory:=64}"
+[ -f "$guest" ] || die "guest image '$guest' not found"
+[ -z "$ramdisk" ] || [ -f "$ramdisk" ] || die "ramdisk '$ramdisk' not found"
+case "$cmdline" in *$'\n'*) die "--cmdline may not contain newlines" ;; esac
+
+mkdir -p "$(dirname "$raw")"
+tmp=$(mktemp -d "$raw.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# Inputs: vtb-in/args holds dom0-run.sh's arguments, one per line, paths
+# relative to vtb-in/ (the dom0's working directory). They travel as a second
+# cpio archive appended to the dom0 initramfs (the kernel unpacks both), so
+# no disk is read before or during the run.
+mkdir -p "$tmp/in/vtb-in"
+cp "$guest" "$tmp/in/vtb-in/guest.img"
+args=(--kernel guest.img --cmdline "$cmdline" --vcpus "$vcpus" --memory "$memory"
+      --mask "$mask" --timeout "$timeout" --tbuf-pages "$tbuf_pages")
+if [ -n "$ramdisk" ]; then cp "$ramdisk" "$tmp/in/vtb-in/ramdisk.img"; args+=(--ramdisk ramdisk.img); fi
+[ "$vuart" = 1 ] && args+=(--vuart)
+[ -z "$cpus" ] || args+=(--cpus "$cpus")
+printf '%s\n' "${args[@]}" > "$tmp/in/vtb-in/args"
+(cd "$tmp/in" && find vtb-in -exec touch -h -d @0 {} + && find vtb-in -print0 | LC_ALL=C sort -z |
+   cpio --null -o -H newc -R 0:0 --quiet) | gzip -1n > "$tmp/in.cpio.gz"
+cat "$dom0/initramfs.cpio.gz" "$tmp/in.cpio.gz" > "$tmp/initrd.cpio.gz"
+truncate -s "${out_size}M" "$tmp/out.img"
+
+# The trace buffers are allocated at boot (tbuf_size) but tracing starts
+# only when dom0's xentrace sets the mask: with tevt_mask= at boot the
+# buffers fill during dom0's boot and the first record of each CPU in the
+# capture is a lost-records record that is no loss of the run's data.
+xen_cmd="dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all tbuf_size=$tbuf_pages"
+[ "$trace_from_boot" = 1 ] && xen_cmd="$xen_cmd tevt_mask=$mask"
+xen_cmd="$xen_cmd${xen_args:+ $xen_args}"
+dom0_cmd="console=hvc0 earlycon=xen rdinit=/init quiet"
+qemu=(qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a57 -m 2G
+      "${accel[@]}" -display none -monitor none -serial stdio -nic none -no-reboot
+      -kernel "$xen" -append "$xen_cmd"
+      -device "guest-loader,addr=0x49000000,kernel=$dom0/Image,bootargs=$dom0_cmd"
+      -device "guest-loader,addr=0x50000000,initrd=$tmp/initrd.cpio.gz"
+      -drive "file=$tmp/out.img,format=raw,if=none,id=vout"
+      -device virtio-blk-device,drive=vout,serial=vtb-out)
+
+log "booting Xen + dom0 ($mode mode, wall-clock limit ${wall}s)"
+t0=$(date +%s.%N)
+set +e
+if [ "$verbose" = 1 ]; then
+  timeout -k 10 "$wall" "${qemu[@]}" < /dev/null 2>&1 | tee "$tmp/serial.log" >&2
+  qrc=${PIPESTATUS[0]}
+else
+  timeout -k 10 "$wall" "${qemu[@]}" < /dev/null > "$tmp/serial.log" 2>&1
+  qrc=$?
+fi
+set -e
+t1=$(date +%s.%N)
+wall_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+
+mkdir -p "$tmp/res"
+tar -xf "$tmp/out.img" -C "$tmp/res" 2>/dev/null || true
+dom0_rc=$(cat "$tmp/res/dom0-status" 2>/dev/null || echo none)
+res=
+if [ -d "$tmp/res/run" ]; then res=$tmp/res/run; elif [ -d "$tmp/res/run.failed" ]; then res=$tmp/res/run.failed; fi
+
+mkdir -p "$tmp/raw"
+[ -z "$res" ] || cp -a "$res/." "$tmp/raw/"
+cp "$tmp/serial.log" "$tmp/raw/serial.log"
+[ -f "$tmp/res/dom0-dmesg.txt" ] && cp "$tmp/res/dom0-dmesg.txt" "$tmp/raw/"
+{
+  echo "platform=emulated-xen-dom0"
+  echo "mode=$mode"
+  echo "qemu=$(qemu-system-aarch64 --version | head -1)"
+  echo "qemu_args=${qemu[*]:1}"
+  echo "qemu_rc=$qrc"
+  echo "wall_s=$wall_s"
+  echo "xen_image=$xen"
+  echo "xen_sha256=$(sha256sum "$xen" | cut -d' ' -f1)"
+  echo "dom0_build=$(basename "$dom0")"
+  echo "dom0_rc=$dom0_rc"
+  echo "guest_image=$guest"
+  echo "guest_sha256=$(sha256sum "$guest" | cut -d' ' -f1)"
+} > "$tmp/raw/platform-manifest"
+
+why=
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then why="QEMU killed after the ${wall}s wall-clock limit"
+elif [ "$qrc" != 0 ]; then why="QEMU exited with status $qrc"
+elif [ "$dom0_rc" = none ]; then why="the dom0 wrote no results ($(grep -m1 'VTB-DOM0: error' "$tmp/serial.log" || echo 'no error marker'))"
+elif [ "$dom0_rc" != 0 ]; then why="dom0-run.sh failed: $(grep -m1 '^dom0-run:' "$tmp/serial.log" || grep -m1 'VTB-DOM0: error' "$tmp/serial.log" || echo "exit $dom0_rc")"
+elif [ ! -f "$tmp/raw/manifest" ]; then why="results lack the dom0-run manifest"
+fi
+if [ -n "$why" ]; then
+  rm -rf "$raw.failed"
+  mv "$tmp/raw" "$raw.failed"
+  die "$why (serial log: $raw.failed/serial.log)"
+fi
+mv "$tmp/raw" "$raw"
+log "done in ${wall_s}s wall-clock: trace $(wc -c < "$raw/trace.xentrace") bytes"
+echo "$raw"
