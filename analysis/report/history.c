@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "atomic_file.h"
+#include "json_path.h"
 
 #define SCHEMA_VERSION 1
 
@@ -78,28 +78,13 @@ static sqlite3 *open_db(const char *path)
 	return db;
 }
 
-static json_t *path_get(json_t *j, const char *dotted)
-{
-	char key[128];
-	while (j && *dotted) {
-		size_t n = strcspn(dotted, ".");
-		if (n >= sizeof(key))
-			return NULL;
-		memcpy(key, dotted, n);
-		key[n] = 0;
-		j = json_object_get(j, key);
-		dotted += n + (dotted[n] == '.');
-	}
-	return j;
-}
-
 static int insert_variant(sqlite3 *db, const char *run_id, const char *variant, json_t *sum)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT INTO metrics VALUES (?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		return fail_db(db, "prepare");
 	for (size_t i = 0; i < sizeof(metric_paths) / sizeof(metric_paths[0]); i++) {
-		json_t *v = path_get(sum, metric_paths[i]);
+		json_t *v = json_path_get(sum, metric_paths[i]);
 		if (!json_is_number(v))
 			continue;
 		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
@@ -255,10 +240,7 @@ static int cmd_trend(sqlite3 *db, const char *suite, const char *config, const c
 	sqlite3_bind_text(st, 3, variant, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, metric, -1, SQLITE_STATIC);
 	struct vtb_atomic af;
-	char dcopy[4096], bcopy[4096];
-	snprintf(dcopy, sizeof(dcopy), "%s", out);
-	snprintf(bcopy, sizeof(bcopy), "%s", out);
-	if (vtb_atomic_open(&af, dirname(dcopy), basename(bcopy))) {
+	if (vtb_atomic_open_path(&af, out)) {
 		sqlite3_finalize(st);
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog, out, strerror(errno));
 		return 1;

@@ -1,12 +1,11 @@
 /* vtb-plotdata: turns one variant's latencies into the data files the gnuplot
  * scripts in analysis/plots/ draw: a CDF with its tail, a histogram and a
  * time series.  Figures are converted to ns with the run's own ns_per_tick. */
-#define _XOPEN_SOURCE 700
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,13 +98,10 @@ static void write_ts(FILE *f, const struct latency_series *s, double ns)
 
 static int emit(const char *prefix, const char *ext, int (*fn)(FILE *, void *), void *arg)
 {
-	char path[4096], dcopy[4096], bcopy[4096], name[4200];
+	char path[4096];
 	struct vtb_atomic af;
 	snprintf(path, sizeof(path), "%s.%s", prefix, ext);
-	snprintf(dcopy, sizeof(dcopy), "%s", path);
-	snprintf(bcopy, sizeof(bcopy), "%s", path);
-	snprintf(name, sizeof(name), "%s", basename(bcopy));
-	if (vtb_atomic_open(&af, dirname(dcopy), name) || fn(af.f, arg) || vtb_atomic_commit(&af)) {
+	if (vtb_atomic_open_path(&af, path) || fn(af.f, arg) || vtb_atomic_commit(&af)) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
 		vtb_atomic_abort(&af);
 		return -1;

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "atomic_file.h" /* analysis/src: vtb_atomic_* */
+#include "atomic_file.h"
+#include "json_path.h" /* analysis/src: vtb_atomic_* */
 #include "doc_model.h"
 #include "trace_view.h"
 
@@ -105,21 +106,6 @@ static void cell(char *out, size_t len, json_t *j)
 		snprintf(out, len, "-");
 }
 
-static json_t *path_get(json_t *j, const char *dotted)
-{
-	char key[128];
-	while (j && *dotted) {
-		size_t n = strcspn(dotted, ".");
-		if (n >= sizeof(key))
-			return NULL;
-		memcpy(key, dotted, n);
-		key[n] = 0;
-		j = json_object_get(j, key);
-		dotted += n + (dotted[n] == '.');
-	}
-	return j;
-}
-
 static void metric_rows(struct doc *d, struct variant *v, int n, const char *group, const char *unit,
 			int with_n)
 {
@@ -133,7 +119,7 @@ static void metric_rows(struct doc *d, struct variant *v, int n, const char *gro
 		row[0] = label;
 		snprintf(path, sizeof(path), "%s.%s", group, stats[s]);
 		for (int i = 0; i < n; i++) {
-			cell(buf[i], sizeof(buf[i]), path_get(v[i].summary, path));
+			cell(buf[i], sizeof(buf[i]), json_path_get(v[i].summary, path));
 			row[i + 1] = buf[i];
 		}
 		doc_row(d, row);
@@ -161,14 +147,14 @@ static void latency_table(struct doc *d, struct variant *v, int n)
 		const char *row[MAX_VARIANTS + 1] = {counts[c].label};
 		snprintf(path, sizeof(path), "counts.%s", counts[c].key);
 		for (int i = 0; i < n; i++) {
-			cell(buf[i], sizeof(buf[i]), path_get(v[i].summary, path));
+			cell(buf[i], sizeof(buf[i]), json_path_get(v[i].summary, path));
 			row[i + 1] = buf[i];
 		}
 		doc_row(d, row);
 	}
 	metric_rows(d, v, n, "latency_ticks", "counter ticks", 1);
 	metric_rows(d, v, n, "latency_ns", "ns", 0);
-	if (json_is_object(path_get(v[0].summary, "latency_instructions")))
+	if (json_is_object(json_path_get(v[0].summary, "latency_instructions")))
 		metric_rows(d, v, n, "latency_instructions", "instructions", 0);
 }
 
@@ -230,7 +216,7 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 			const char *name = is_stage ? trace_stages[r] : trace_exit_reasons[r];
 			int present = 0;
 			for (int i = 0; i < n; i++) {
-				json_t *dist = v[i].has_tv ? path_get(json_object_get(v[i].tv.vcpu, dists[g].group), name)
+				json_t *dist = v[i].has_tv ? json_path_get(json_object_get(v[i].tv.vcpu, dists[g].group), name)
 							   : NULL;
 				json_t *p50 = json_object_get(dist, "p50"), *p99 = json_object_get(dist, "p99");
 				if (json_is_number(p50) && json_is_number(p99)) {
@@ -261,7 +247,7 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 			snprintf(path, sizeof(path), "latency_ticks.%s", stats[s]);
 			row[0] = label;
 			for (int i = 0; i < n; i++) {
-				cell(buf[i], sizeof(buf[i]), path_get(t ? v[i].traced : v[i].summary, path));
+				cell(buf[i], sizeof(buf[i]), json_path_get(t ? v[i].traced : v[i].summary, path));
 				row[i + 1] = buf[i];
 			}
 			doc_row(d, row);
@@ -417,7 +403,7 @@ int main(int argc, char **argv)
 
 	struct doc d;
 	doc_init(&d, title);
-	json_t *mode = path_get(v[0].summary, "platform_mode");
+	json_t *mode = json_path_get(v[0].summary, "platform_mode");
 	int exact = json_is_string(mode) && strcmp(json_string_value(mode), "deterministic") == 0;
 	doc_para(&d, "%s", exact ? "Platform mode: deterministic (QEMU -icount shift=0): figures are instruction-exact "
 				   "and repeatable; 1 guest instruction = 1 ns of virtual time."

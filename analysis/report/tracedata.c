@@ -25,11 +25,9 @@ struct variant {
 
 static int open_out(struct vtb_atomic *af, const char *prefix, const char *suffix)
 {
-	char path[4096], d[4096], b[4096];
+	char path[4096];
 	snprintf(path, sizeof(path), "%s%s", prefix, suffix);
-	snprintf(d, sizeof(d), "%s", path);
-	snprintf(b, sizeof(b), "%s", path);
-	if (vtb_atomic_open(af, dirname(d), basename(b))) {
+	if (vtb_atomic_open_path(af, path)) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
 		return -1;
 	}

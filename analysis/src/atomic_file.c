@@ -47,6 +47,22 @@ fail:
 	return -1;
 }
 
+int vtb_atomic_open_path(struct vtb_atomic *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return vtb_atomic_open(a, ".", path);
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	char *dir = malloc(n + 1);
+	if (!dir)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	int rc = vtb_atomic_open(a, dir, slash + 1);
+	free(dir);
+	return rc;
+}
+
 int vtb_atomic_commit(struct vtb_atomic *a)
 {
 	int rc = 0, e = 0;

@@ -14,6 +14,8 @@ struct vtb_atomic {
 
 /* Creates dir/.name.XXXXXX; a->f is open for writing. 0 or -1 (errno set). */
 int vtb_atomic_open(struct vtb_atomic *a, const char *dir, const char *name);
+/* The same for a full path: dir is everything before its last '/'. */
+int vtb_atomic_open_path(struct vtb_atomic *a, const char *path);
 /* Flushes, fsyncs, closes and renames into place. 0 or -1; on -1 the temp is gone. */
 int vtb_atomic_commit(struct vtb_atomic *a);
 /* Closes and removes the temp file; safe on a closed or never-opened handle. */
