@@ -1,7 +1,8 @@
 #!/bin/sh
 # Boot build/vtb-guest.img as dom0 under Xen in QEMU and print the console.
 #   run-xen.sh [--xen XEN_IMG] [--xen-args 'OPTS'] [--realtime] [--timeout SECS] [BOOTARGS...]
-# --xen-args adds Xen boot options (e.g. vtimer_delivery=direct).
+# --xen-args adds Xen boot options (e.g. vtimer_delivery=direct, or
+# dom0_max_vcpus=2: two dom0 vCPUs on the one pCPU, each running the storm).
 # Default Xen image: the last line of tracing/build-xen.sh (cached build).
 # Default clock: -icount shift=0,sleep=off (deterministic, 1 insn = 1 ns).
 set -eu
@@ -14,6 +15,7 @@ while [ $# -gt 0 ]; do
 	--xen-args) xenargs=" $2"; shift 2 ;;
 	--realtime) clock=; shift ;;
 	--timeout) secs=$2; shift 2 ;;
+	-h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "run-xen.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;

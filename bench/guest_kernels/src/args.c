@@ -13,6 +13,7 @@ void args_defaults(struct storm_args *a)
 	a->order = ORDER_CVAL_FIRST;
 	a->timeout_ns = 10000000;
 	a->hist_shift = HIST_SHIFT_DEFAULT;
+	a->cpus = 0;
 }
 
 static const char *const mode_names[] = { "periodic", "back-to-back", "random" };
@@ -129,6 +130,7 @@ int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err)
 		NUMBER_KEY("seed", a->seed)
 		NUMBER_KEY("timeout_ns", a->timeout_ns)
 		NUMBER_KEY("hist_shift", shift)
+		NUMBER_KEY("cpus", a->cpus)
 		ENUM_KEY("mode", mode_names, a->mode, enum storm_mode)
 		ENUM_KEY("record", record_names, a->record, enum record_kind)
 		ENUM_KEY("idle", idle_names, a->idle, enum idle_kind)
@@ -146,6 +148,8 @@ int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err)
 		return fail(err, "seed must be non-zero (xorshift has no zero state)");
 	if (a->timeout_ns == 0)
 		return fail(err, "timeout_ns must be positive");
+	if (a->cpus > VTB_MAX_CPUS)
+		return fail(err, "cpus= is at most 4 (VTB_MAX_CPUS); 0 means all");
 	if (shift > HIST_SHIFT_MAX)
 		return fail(err, "hist_shift too large");
 	a->hist_shift = (unsigned)shift;

@@ -14,6 +14,8 @@ enum arm_order { ORDER_CVAL_FIRST, ORDER_UNMASK_FIRST };
 
 /* record=auto keeps every sample up to this many ticks (u32 each, in .bss). */
 #define SAMPLES_MAX 200000u
+/* Most vCPUs the guest drives (per-CPU stacks and sample arrays in .bss). */
+#define VTB_MAX_CPUS 4u
 
 struct storm_args {
 	uint64_t ticks;
@@ -26,6 +28,7 @@ struct storm_args {
 	enum arm_order order;
 	uint64_t timeout_ns;
 	unsigned hist_shift;
+	uint64_t cpus; /* vCPUs that run the storm; 0 = every CPU in /cpus */
 };
 
 void args_defaults(struct storm_args *a);

@@ -49,11 +49,20 @@ void dt_probe_console(const void *fdt, struct platform *p)
 	int node;
 	p->xen = fdt_node_offset_by_compatible(fdt, -1, "xen,xen") >= 0;
 	p->pl011 = 0;
+	p->sbsa_uart = 0;
 	node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
 	if (node >= 0) {
 		uint64_t a, s;
 		if (reg_entry(fdt, node, 0, &a, &s) == 0)
 			p->pl011 = a;
+	}
+	/* libxl's vpl011 (xl config vuart = "sbsa_uart"): the only console an
+	 * xl-created domU can write on a release Xen. */
+	node = fdt_node_offset_by_compatible(fdt, -1, "arm,sbsa-uart");
+	if (node >= 0) {
+		uint64_t a, s;
+		if (reg_entry(fdt, node, 0, &a, &s) == 0)
+			p->sbsa_uart = a;
 	}
 	p->have_psci = false;
 	p->psci_smc = false;
@@ -137,6 +146,35 @@ static int probe_timer(const void *fdt, struct platform *p, struct sbuf *err)
 	return 0;
 }
 
+static int probe_cpus(const void *fdt, struct platform *p, struct sbuf *err)
+{
+	p->n_cpus = 0;
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0)
+		return 0; /* no list: the boot CPU alone */
+	int ac = fdt_address_cells(fdt, cpus);
+	if (ac < 1 || ac > 2) {
+		sb_puts(err, "/cpus #address-cells is not 1 or 2");
+		return -1;
+	}
+	int node;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (!type || strcmp(type, "cpu") != 0)
+			continue;
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!reg || len < ac * 4) {
+			sb_puts(err, "a /cpus cpu node has no reg");
+			return -1;
+		}
+		if (p->n_cpus < DT_MAX_CPUS)
+			p->cpu_mpidr[p->n_cpus] = read_cells(reg, ac);
+		p->n_cpus++;
+	}
+	return 0;
+}
+
 int dt_probe(const void *fdt, struct platform *p, struct sbuf *err)
 {
 	int rc = fdt_check_header(fdt);
@@ -146,6 +184,8 @@ int dt_probe(const void *fdt, struct platform *p, struct sbuf *err)
 	if (probe_gic(fdt, p, err))
 		return -1;
 	if (probe_timer(fdt, p, err))
+		return -1;
+	if (probe_cpus(fdt, p, err))
 		return -1;
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;

@@ -6,6 +6,7 @@
 #include "sbuf.h"
 
 #define DT_MAX_GICR 8
+#define DT_MAX_CPUS 64
 
 struct platform {
 	uint64_t gicd, gicd_size;
@@ -18,7 +19,12 @@ struct platform {
 	bool have_psci;
 	bool xen; /* /hypervisor compatible "xen,xen" */
 	uint64_t pl011; /* 0 if none */
+	uint64_t sbsa_uart; /* "arm,sbsa-uart" (Xen vpl011), 0 if none */
 	const char *bootargs; /* "" if none */
+	/* /cpus children with device_type "cpu", in tree order: their reg is the
+	 * MPIDR affinity that PSCI CPU_ON takes (n_cpus may exceed what is kept). */
+	unsigned n_cpus;
+	uint64_t cpu_mpidr[DT_MAX_CPUS];
 };
 
 /* Fills 'p' from the tree at 'fdt'; on failure -1 with a reason in 'err'. */

@@ -20,7 +20,8 @@
 #define GICR_IPRIORITYR 0x0400
 #define GICR_CTLR_RWP (1u << 3)
 
-static uintptr_t rd_base; /* RD frame of this CPU; SGI frame follows */
+/* RD frame of each logical CPU; its SGI frame follows. */
+static uintptr_t rd_bases[VTB_MAX_CPUS];
 
 static inline uint32_t rd32(uintptr_t a) { return *(volatile uint32_t *)a; }
 static inline uint64_t rd64(uintptr_t a) { return *(volatile uint64_t *)a; }
@@ -62,26 +63,40 @@ static uintptr_t find_redist(const struct platform *p, uint32_t aff)
 	return 0;
 }
 
-int gic_init(const struct platform *p, struct sbuf *err)
+static int enable_sre(struct sbuf *err)
 {
-	uint32_t aff = my_affinity();
-	uintptr_t gicd = (uintptr_t)p->gicd;
-
-	/* System-register interface first: ICC_* accesses need SRE. */
+	/* ICC_* accesses need the system-register interface. */
 	write_icc(read_icc(ICC_SRE_EL1) | 1u, ICC_SRE_EL1);
 	isb();
 	if (!(read_icc(ICC_SRE_EL1) & 1u)) {
 		sb_puts(err, "ICC_SRE_EL1.SRE stays 0: no GICv3 system register interface");
 		return -1;
 	}
+	return 0;
+}
 
+int gic_init(const struct platform *p, struct sbuf *err)
+{
+	uintptr_t gicd = (uintptr_t)p->gicd;
+
+	if (enable_sre(err))
+		return -1;
 	wr32(gicd + GICD_CTLR, rd32(gicd + GICD_CTLR) | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
 	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP)) {
 		sb_puts(err, "GICD_CTLR.RWP never cleared");
 		return -1;
 	}
+	return gic_init_cpu(p, err);
+}
 
-	rd_base = find_redist(p, aff);
+int gic_init_cpu(const struct platform *p, struct sbuf *err)
+{
+	uint32_t aff = my_affinity();
+
+	if (enable_sre(err))
+		return -1;
+	uintptr_t rd_base = find_redist(p, aff);
+	rd_bases[this_cpu()] = rd_base;
 	if (!rd_base) {
 		sb_puts(err, "no redistributor with GICR_TYPER affinity 0x");
 		sb_hex(err, aff, 8);
@@ -103,6 +118,7 @@ int gic_init(const struct platform *p, struct sbuf *err)
 
 void gic_enable_ppi(unsigned intid, uint8_t prio)
 {
+	uintptr_t rd_base = rd_bases[this_cpu()];
 	uintptr_t sgi = rd_base + GICR_SGI_OFFSET;
 	uint32_t bit = 1u << intid;
 	wr32(sgi + GICR_ICENABLER0, bit);
@@ -114,7 +130,19 @@ void gic_enable_ppi(unsigned intid, uint8_t prio)
 	dsb(sy);
 }
 
-uint64_t gic_redist_base(void)
+uint64_t gic_redist_base(unsigned cpu)
 {
-	return rd_base;
+	return cpu < VTB_MAX_CPUS ? rd_bases[cpu] : 0;
+}
+
+void gic_send_sgi(unsigned intid, uint64_t mpidr)
+{
+	/* ICC_SGI1R_EL1: Aff3 [55:48], Aff2 [39:32], INTID [27:24], Aff1 [23:16],
+	 * TargetList [15:0] (bit = Aff0; Aff0 < 16 for every CPU we drive). */
+	uint64_t v = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |
+		     (uint64_t)(intid & 0xf) << 24 | ((mpidr >> 8) & 0xff) << 16 |
+		     (1ull << (mpidr & 0xf));
+	dsb(ishst);
+	write_icc(v, ICC_SGI1R_EL1);
+	isb();
 }

@@ -5,6 +5,8 @@
 #define XEN_HYPERCALL_CONSOLE_IO 18
 #define CONSOLEIO_WRITE 0
 #define PSCI_0_2_FN_SYSTEM_OFF 0x84000008u
+#define PSCI_0_2_FN_CPU_OFF 0x84000002u
+#define PSCI_0_2_FN64_CPU_ON 0xc4000003u
 
 static enum console_kind con_kind = CONSOLE_XEN;
 static volatile uint32_t *pl011;
@@ -51,6 +53,17 @@ static void pl011_write(const char *s, size_t n)
 	}
 }
 
+void console_drain(uint64_t max_ticks)
+{
+	if (con_kind != CONSOLE_PL011 || !pl011)
+		return;
+	/* FR.TXFE (bit 7) set and FR.BUSY (bit 3) clear: all sent. */
+	uint64_t t0 = counter_now();
+	while ((pl011[0x18 / 4] & ((1u << 7) | (1u << 3))) != (1u << 7))
+		if (counter_now() - t0 > max_ticks)
+			return;
+}
+
 void console_write(const char *s, size_t n)
 {
 	if (con_kind == CONSOLE_PL011 && pl011)
@@ -69,16 +82,35 @@ void psci_set_conduit_smc(bool smc)
 	psci_smc = smc;
 }
 
-void system_off(void)
+static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	register uint64_t x0 __asm__("x0") = PSCI_0_2_FN_SYSTEM_OFF;
-	register uint64_t x1 __asm__("x1") = 0;
-	register uint64_t x2 __asm__("x2") = 0;
-	register uint64_t x3 __asm__("x3") = 0;
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
 	if (psci_smc)
 		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
 	else
 		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+	return x0;
+}
+
+int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx)
+{
+	return (int64_t)psci_call(PSCI_0_2_FN64_CPU_ON, mpidr, entry, ctx);
+}
+
+void cpu_off(void)
+{
+	irq_mask();
+	psci_call(PSCI_0_2_FN_CPU_OFF, 0, 0, 0);
+	for (;;)
+		wfi();
+}
+
+void system_off(void)
+{
+	psci_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
 	/* SYSTEM_OFF returned: say so rather than hang without a word. */
 	console_puts("vtb-guest: PSCI SYSTEM_OFF returned; halting\n");
 	irq_mask();

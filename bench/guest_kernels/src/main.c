@@ -53,6 +53,11 @@ static void sink_console(const char *line, size_t len, void *ctx)
 	console_write(line, len);
 }
 
+/* Logical CPUs: 0 is the boot CPU, then the others in /cpus order. */
+static unsigned ncpus = 1;
+static uint64_t cpu_mpidr[VTB_MAX_CPUS];
+static struct storm_result cpu_res[VTB_MAX_CPUS];
+
 static void emit_report(const struct storm_config *cfg, const struct storm_result *res)
 {
 	const struct storm_args *a = cfg->args;
@@ -65,7 +70,8 @@ static void emit_report(const struct storm_config *cfg, const struct storm_resul
 	sb_init(&sb, payload, sizeof(payload));
 	sb_puts(&sb, "guest=baremetal");
 	sb_kv_str(&sb, "mode", mode_name(a->mode));
-	sb_kv_u64(&sb, "ticks", a->ticks);
+	/* Totals over the vCPUs, so that taken + lost = ticks still holds. */
+	sb_kv_u64(&sb, "ticks", a->ticks * ncpus);
 	sb_kv_u64(&sb, "cntfrq", cfg->cntfrq);
 	sb_kv_u64(&sb, "intid", cfg->vtimer_intid);
 	sb_kv_str(&sb, "record", record_name(a->record));
@@ -77,6 +83,12 @@ static void emit_report(const struct storm_config *cfg, const struct storm_resul
 	sb_kv_str(&sb, "idle", idle_name(a->idle));
 	sb_kv_str(&sb, "order", order_name(a->order));
 	sb_kv_u64(&sb, "timeout", cfg->timeout);
+	/* Only for several vCPUs: a one-vCPU report stays as it was, and its H
+	 * line short enough for a dom0less domU's 200-byte console lines. */
+	if (ncpus > 1) {
+		sb_kv_u64(&sb, "cpus", ncpus);
+		sb_kv_u64(&sb, "cpu_ticks", a->ticks);
+	}
 	report_line(&r, 'H', payload);
 
 	if (a->record == REC_SAMPLES)
@@ -94,6 +106,20 @@ static void emit_report(const struct storm_config *cfg, const struct storm_resul
 	sb_kv_u64(&sb, "max", res->max);
 	sb_kv_u64(&sb, "sum", res->sum);
 	sb_kv_u64(&sb, "elapsed", res->elapsed);
+	for (unsigned c = 0; c < ncpus && ncpus > 1; c++) {
+		char key[24];
+		struct sbuf k;
+		static const char *const what[] = { "taken", "lost", "spurious" };
+		const uint64_t val[] = { cpu_res[c].taken, cpu_res[c].lost, cpu_res[c].spurious };
+		for (unsigned w = 0; w < 3; w++) {
+			sb_init(&k, key, sizeof(key));
+			sb_puts(&k, "cpu");
+			sb_u64(&k, c);
+			sb_puts(&k, "_");
+			sb_puts(&k, what[w]);
+			sb_kv_u64(&sb, key, val[w]);
+		}
+	}
 	report_line(&r, 'T', payload);
 	report_end(&r);
 	if (r.overflow)
@@ -124,21 +150,33 @@ static void print_params(const struct platform *p, const struct storm_config *cf
 	sb_kv_u64(&sb, "wdog_intid", cfg->wdog_intid);
 	sb_puts(&sb, " gicd=0x");
 	sb_hex(&sb, p->gicd, 0);
-	sb_puts(&sb, " gicr=0x");
-	sb_hex(&sb, gic_redist_base(), 0);
-	sb_puts(&sb, " mpidr=0x");
-	sb_hex(&sb, read_sysreg(mpidr_el1), 0);
-	sb_puts(&sb, (!p->xen && p->pl011) ? " console=pl011" : " console=xen");
+	sb_puts(&sb, p->sbsa_uart ? " console=sbsa-uart"
+		: (!p->xen && p->pl011) ? " console=pl011" : " console=xen");
+	sb_kv_u64(&sb, "cpus", ncpus);
+	sb_kv_u64(&sb, "dt_cpus", p->n_cpus);
 	sb_puts(&sb, "\n");
 	console_write(buf, sb.len);
+	for (unsigned c = 0; c < ncpus; c++) {
+		sb_init(&sb, buf, sizeof(buf));
+		sb_puts(&sb, "vtb-guest: cpu");
+		sb_u64(&sb, c);
+		sb_puts(&sb, " mpidr=0x");
+		sb_hex(&sb, cpu_mpidr[c], 0);
+		sb_puts(&sb, " gicr=0x");
+		sb_hex(&sb, gic_redist_base(c), 0);
+		sb_puts(&sb, "\n");
+		console_write(buf, sb.len);
+	}
 }
 
-static void print_stats(const struct storm_result *res)
+static void print_stats(const char *who, const struct storm_result *res)
 {
 	char buf[256];
 	struct sbuf sb;
 	sb_init(&sb, buf, sizeof(buf));
-	sb_puts(&sb, "vtb-guest: done");
+	sb_puts(&sb, "vtb-guest: ");
+	sb_puts(&sb, who);
+	sb_puts(&sb, "done");
 	sb_kv_u64(&sb, "taken", res->taken);
 	sb_kv_u64(&sb, "lost", res->lost);
 	sb_kv_u64(&sb, "spurious", res->spurious);
@@ -150,12 +188,135 @@ static void print_stats(const struct storm_result *res)
 	console_write(buf, sb.len);
 }
 
+/* Shared with the secondaries: written by the boot CPU before CPU_ON. */
+static struct platform plat;
+static struct storm_args args;
+static struct storm_config cfg;
+static volatile int cpu_ready[VTB_MAX_CPUS]; /* 1 up, -1 failed (reason in cpu_err) */
+static volatile int cpu_done[VTB_MAX_CPUS];
+static volatile int storm_go;
+static char cpu_err[VTB_MAX_CPUS][160];
+
+/* start.S: entry point for PSCI CPU_ON. Logical CPU i >= 1 uses entry i - 1
+ * of secondary_stacks, whose end is secondary_stacks + i * SECONDARY_STACK
+ * (start.S shifts by the same 14). CPU 0 keeps the boot stack. */
+#define SECONDARY_STACK (1u << 14)
+extern char secondary_entry[];
+__attribute__((aligned(16))) uint8_t secondary_stacks[VTB_MAX_CPUS - 1][SECONDARY_STACK];
+
+static void enable_storm_ppis(void)
+{
+	gic_enable_ppi(cfg.vtimer_intid, 0xa0);
+	if (cfg.wdog_intid)
+		gic_enable_ppi(cfg.wdog_intid, 0xa0);
+}
+
+__attribute__((noreturn)) void secondary_main(uint64_t idx);
+void secondary_main(uint64_t idx)
+{
+	struct sbuf err;
+	sb_init(&err, cpu_err[idx], sizeof(cpu_err[idx]));
+	if (gic_init_cpu(&plat, &err)) {
+		dsb(ish);
+		cpu_ready[idx] = -1;
+		sev();
+		cpu_off();
+	}
+	enable_storm_ppis();
+	dsb(ish);
+	cpu_ready[idx] = 1;
+	sev();
+	while (!storm_go)
+		wfe();
+	storm_run(&cfg, &cpu_res[idx]);
+	dsb(ish);
+	cpu_done[idx] = 1;
+	gic_send_sgi(STORM_SGI_DONE, cpu_mpidr[0]);
+	cpu_off();
+}
+
+#define MPIDR_AFF_MASK 0xff00ffffffull
+
+/* Picks the logical CPUs: the boot CPU, then the others in /cpus order. */
+static void choose_cpus(void)
+{
+	unsigned avail = plat.n_cpus ? (plat.n_cpus < DT_MAX_CPUS ? plat.n_cpus : DT_MAX_CPUS) : 1;
+	unsigned want = args.cpus ? (unsigned)args.cpus : (avail < VTB_MAX_CPUS ? avail : VTB_MAX_CPUS);
+	char buf[120];
+	struct sbuf sb;
+	if (want > avail) {
+		sb_init(&sb, buf, sizeof(buf));
+		sb_puts(&sb, "bootargs: cpus=");
+		sb_u64(&sb, want);
+		sb_puts(&sb, " but the device tree lists ");
+		sb_u64(&sb, avail);
+		sb_puts(&sb, " CPU(s)");
+		die(buf);
+	}
+	cpu_mpidr[0] = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	ncpus = 1;
+	for (unsigned i = 0; i < avail && i < plat.n_cpus && ncpus < want; i++)
+		if ((plat.cpu_mpidr[i] & MPIDR_AFF_MASK) != cpu_mpidr[0])
+			cpu_mpidr[ncpus++] = plat.cpu_mpidr[i] & MPIDR_AFF_MASK;
+	if (ncpus < want)
+		die("device tree /cpus does not list enough CPUs besides the boot CPU");
+}
+
+static void start_secondaries(void)
+{
+	char buf[200];
+	struct sbuf sb;
+	for (unsigned i = 1; i < ncpus; i++) {
+		int64_t rc = psci_cpu_on(cpu_mpidr[i], (uintptr_t)secondary_entry, i);
+		sb_init(&sb, buf, sizeof(buf));
+		sb_puts(&sb, "cpu");
+		sb_u64(&sb, i);
+		sb_puts(&sb, " (mpidr 0x");
+		sb_hex(&sb, cpu_mpidr[i], 0);
+		if (rc != 0) {
+			sb_puts(&sb, "): PSCI CPU_ON failed, status ");
+			sb_puts(&sb, rc < 0 ? "-" : "");
+			sb_u64(&sb, rc < 0 ? (uint64_t)-rc : (uint64_t)rc);
+			die(buf);
+		}
+		/* WFE: under Xen a trapped yield, so the new vCPU gets the pCPU. */
+		uint64_t t0 = counter_now();
+		while (!cpu_ready[i]) {
+			if (counter_now() - t0 > 5 * cfg.cntfrq) {
+				sb_puts(&sb, "): not up 5 s after CPU_ON");
+				die(buf);
+			}
+			wfe();
+		}
+		if (cpu_ready[i] < 0) {
+			sb_puts(&sb, "): ");
+			sb_puts(&sb, cpu_err[i]);
+			die(buf);
+		}
+	}
+}
+
+/* Sleeps until every secondary has finished its storm (its SGI wakes us). */
+static void wait_secondaries(void)
+{
+	gic_enable_ppi(STORM_SGI_DONE, 0xa0);
+	for (;;) {
+		irq_unmask();
+		isb();
+		irq_mask();
+		unsigned done = 1;
+		for (unsigned i = 1; i < ncpus; i++)
+			done += cpu_done[i] ? 1 : 0;
+		if (done == ncpus)
+			break;
+		wfi();
+	}
+	dsb(ish);
+}
+
 void vtb_main(const void *fdt);
 void vtb_main(const void *fdt)
 {
-	static struct platform plat;
-	static struct storm_args args;
-	static struct storm_config cfg;
 	static struct storm_result res;
 	char errbuf[256];
 	struct sbuf err;
@@ -165,7 +326,9 @@ void vtb_main(const void *fdt)
 	console_use_xen();
 	if (fdt_check_header(fdt) == 0) {
 		dt_probe_console(fdt, &plat);
-		if (!plat.xen && plat.pl011)
+		if (plat.sbsa_uart)
+			console_use_pl011((uintptr_t)plat.sbsa_uart);
+		else if (!plat.xen && plat.pl011)
 			console_use_pl011((uintptr_t)plat.pl011);
 		psci_set_conduit_smc(plat.psci_smc);
 	}
@@ -197,16 +360,32 @@ void vtb_main(const void *fdt)
 	cfg.vtimer_intid = plat.vtimer_intid;
 	cfg.wdog_intid = args.idle == IDLE_WFI ? plat.ptimer_intid : 0;
 
+	choose_cpus();
+
 	sb_init(&err, errbuf, sizeof(errbuf));
 	if (gic_init(&plat, &err))
 		die(errbuf);
-	gic_enable_ppi(cfg.vtimer_intid, 0xa0);
-	if (cfg.wdog_intid)
-		gic_enable_ppi(cfg.wdog_intid, 0xa0);
+	enable_storm_ppis();
+	start_secondaries();
 
 	print_params(&plat, &cfg);
-	storm_run(&cfg, &res);
-	print_stats(&res);
+	console_drain(cfg.cntfrq); /* 1 s at most */
+	dsb(ish);
+	storm_go = 1;
+	sev();
+	storm_run(&cfg, &cpu_res[0]);
+	wait_secondaries();
+	for (unsigned c = 0; c < ncpus && ncpus > 1; c++) {
+		char who[16];
+		struct sbuf w;
+		sb_init(&w, who, sizeof(who));
+		sb_puts(&w, "cpu");
+		sb_u64(&w, c);
+		sb_puts(&w, " ");
+		print_stats(who, &cpu_res[c]);
+	}
+	storm_merge(&args, cpu_res, ncpus, &res);
+	print_stats("", &res);
 	emit_report(&cfg, &res);
 	system_off();
 }

@@ -8,6 +8,7 @@
  * (header flag bit 3), linked at 0. x0 = DTB physical address at entry. */
 
 #define R_AARCH64_RELATIVE 1027
+#define SECONDARY_STACK_SHIFT 14	/* 16 KiB per secondary CPU: main.c agrees */
 
 	.section .text.head, "ax"
 	.globl _start
@@ -54,28 +55,7 @@ entry:
 	adr_l	x1, __early_end
 	bl	dcache_inval_range
 
-	ldr	x1, =0xff04		/* attr1 Normal WB RA WA, attr0 Device-nGnRE */
-	msr	mair_el1, x1
-	mrs	x1, id_aa64mmfr0_el1
-	and	x1, x1, #7		/* PARange -> TCR.IPS */
-	lsl	x1, x1, #32
-	/* T0SZ=25, walks non-cacheable (tables written with MMU off), TG0 4K, EPD1 */
-	ldr	x2, =(25 | (1 << 23))
-	orr	x1, x1, x2
-	msr	tcr_el1, x1
-	adr_l	x1, __pgtable
-	msr	ttbr0_el1, x1
-	dsb	sy
-	tlbi	vmalle1
-	dsb	nsh
-	isb
-	mrs	x1, sctlr_el1
-	orr	x1, x1, #(1 << 0)	/* M */
-	orr	x1, x1, #(1 << 2)	/* C */
-	orr	x1, x1, #(1 << 12)	/* I */
-	bic	x1, x1, #(1 << 1)	/* A: unaligned accesses allowed */
-	msr	sctlr_el1, x1
-	isb
+	bl	mmu_enable
 	b	mmu_done
 no_mmu:
 	/* Above 512 GiB: carry on uncached; main() reports it. */
@@ -110,11 +90,63 @@ mmu_done:
 5:
 	adr_l	x1, vectors
 	msr	vbar_el1, x1
+	msr	tpidr_el1, xzr		/* logical CPU 0: the boot CPU */
 	isb
 	mov	x0, x19
 	bl	vtb_main
 6:	wfi
 	b	6b
+
+/* Turns on the MMU with the table at __pgtable (built by the boot CPU);
+ * shared by the boot CPU and the secondaries. Clobbers x1, x2. */
+mmu_enable:
+	ldr	x1, =0xff04		/* attr1 Normal WB RA WA, attr0 Device-nGnRE */
+	msr	mair_el1, x1
+	mrs	x1, id_aa64mmfr0_el1
+	and	x1, x1, #7		/* PARange -> TCR.IPS */
+	lsl	x1, x1, #32
+	/* T0SZ=25, walks non-cacheable (tables written with MMU off), TG0 4K, EPD1 */
+	ldr	x2, =(25 | (1 << 23))
+	orr	x1, x1, x2
+	msr	tcr_el1, x1
+	adr_l	x1, __pgtable
+	msr	ttbr0_el1, x1
+	dsb	sy
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	mrs	x1, sctlr_el1
+	orr	x1, x1, #(1 << 0)	/* M */
+	orr	x1, x1, #(1 << 2)	/* C */
+	orr	x1, x1, #(1 << 12)	/* I */
+	bic	x1, x1, #(1 << 1)	/* A: unaligned accesses allowed */
+	msr	sctlr_el1, x1
+	isb
+	ret
+
+/* PSCI CPU_ON entry of a secondary CPU: MMU off, x0 = logical CPU index
+ * (1..VTB_MAX_CPUS-1, checked by the boot CPU). The boot CPU has already
+ * built the page table, cleared .bss and relocated the image. */
+	.globl secondary_entry
+secondary_entry:
+	msr	daifset, #0xf
+	mov	x19, x0
+	mov	x1, #(3 << 20)		/* FP/SIMD on, as on the boot CPU */
+	msr	cpacr_el1, x1
+	isb
+	bl	mmu_enable
+	adr_l	x1, vectors
+	msr	vbar_el1, x1
+	msr	tpidr_el1, x19
+	isb
+	/* Stack: secondary_stacks[idx - 1], growing down from its end. */
+	adr_l	x1, secondary_stacks
+	lsl	x2, x19, #SECONDARY_STACK_SHIFT
+	add	sp, x1, x2
+	mov	x0, x19
+	bl	secondary_main
+10:	wfi
+	b	10b
 
 /* x0 = start, x1 = end; clobbers x2-x4 */
 dcache_inval_range:

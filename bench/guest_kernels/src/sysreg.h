@@ -10,6 +10,8 @@
 #define irq_mask() __asm__ volatile("msr daifset, #2" : : : "memory")
 #define irq_unmask() __asm__ volatile("msr daifclr, #2" : : : "memory")
 #define wfi() __asm__ volatile("wfi" : : : "memory")
+#define wfe() __asm__ volatile("wfe" : : : "memory")
+#define sev() __asm__ volatile("sev" : : : "memory")
 
 /* GICv3 CPU interface registers by encoding, so any assembler accepts them. */
 #define ICC_IAR1_EL1 S3_0_C12_C12_0
@@ -28,6 +30,14 @@
 #define CNT_CTL_ENABLE (1u << 0)
 #define CNT_CTL_IMASK (1u << 1)
 #define CNT_CTL_ISTATUS (1u << 2)
+
+#define ICC_SGI1R_EL1 S3_0_C12_C11_5
+
+/* Our logical CPU index (0 = boot CPU), kept in TPIDR_EL1 by start-up code. */
+static inline unsigned this_cpu(void)
+{
+	return (unsigned)read_sysreg(tpidr_el1);
+}
 
 static inline uint64_t counter_now(void)
 {

@@ -37,5 +37,31 @@ for fx in "$here"/fixtures/*.log; do
 	expect_ko "$n no E" "$tmp/noend"
 	expect_ko "$n wrong ticks" --expect-ticks 7 "$fx"
 done
+# A 2-vCPU report (bootargs cpus=2 default, dom0 with 2 vCPUs on 1 pCPU):
+# per-vCPU lines, and per-vCPU counts that must add up to the totals.
+mc=$here/fixtures/dom0-2vcpu-periodic-2000.log
+out=$("$build/vtb-check" --no-loss --expect-ticks 4000 "$mc" 2>&1)
+case $out in *"cpu0 taken=2000 lost=0"*"cpu1 taken=2000 lost=0"*"ok record=samples ticks=4000"*) ok ;;
+	*) ko "2-vCPU fixture: $out" ;; esac
+# Re-CRC'd corruptions (python's zlib.crc32 is the protocol's CRC): counts
+# that no longer add up, and a missing per-vCPU key, must be rejected.
+recrc() { # file, sed expression on the T line -> stdout
+	sed "/@VTB 1 [0-9]* T /$2" "$1" | python3 -c '
+import sys, zlib
+for l in sys.stdin:
+    i = l.find("@VTB")
+    if i >= 0 and " T " in l:
+        body = l[i:l.rindex("*")]
+        l = l[:i] + body + "*%08x" % zlib.crc32(body.encode()) + "\n"
+    sys.stdout.write(l)'
+}
+if command -v python3 >/dev/null; then
+	recrc "$mc" 's/cpu1_taken=2000/cpu1_taken=1999/' > "$tmp/cpusum"
+	expect_ko "2-vCPU counts not adding up" "$tmp/cpusum"
+	recrc "$mc" 's/ cpu1_spurious=0//' > "$tmp/cpukey"
+	expect_ko "2-vCPU missing key" "$tmp/cpukey"
+	recrc "$mc" 's/cpu1_taken=2000/cpu1_taken=2000/' > "$tmp/cpusame"
+	expect_ok "2-vCPU re-CRC unchanged" "$tmp/cpusame"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -169,6 +169,13 @@ static void test_args(void)
 
 	CHECK(parse("mode=back-to-back", &a, err, sizeof(err)) == 0 && a.mode == MODE_B2B);
 
+	/* cpus=: 0 (the default) means every CPU of the tree, at most VTB_MAX_CPUS. */
+	CHECK(parse("", &a, err, sizeof(err)) == 0 && a.cpus == 0);
+	CHECK(parse("cpus=2", &a, err, sizeof(err)) == 0 && a.cpus == 2);
+	CHECK(parse("cpus=4", &a, err, sizeof(err)) == 0 && a.cpus == 4);
+	CHECK(parse("cpus=5", &a, err, sizeof(err)) != 0 && strstr(err, "cpus="));
+	CHECK(parse("cpus=two", &a, err, sizeof(err)) != 0);
+
 	/* record=auto switches to hist past the sample store. */
 	CHECK(parse("ticks=200000", &a, err, sizeof(err)) == 0 && a.record == REC_SAMPLES);
 	CHECK(parse("ticks=200001", &a, err, sizeof(err)) == 0 && a.record == REC_HIST);

@@ -1,7 +1,9 @@
 /* vtb-check: validates one @VTB report in a console log (CRC, sequence,
  * counts) and prints a one-line summary with latency percentiles. For checking
  * this guest's runs by hand and in end-to-end tests; the full reader with
- * statistics lives in analysis/.
+ * statistics lives in analysis/. A multi-vCPU report (H cpus=N, N > 1) must
+ * carry cpuK_taken/lost/spurious on its T line adding up to the totals; with
+ * samples, one more line per vCPU gives that vCPU's percentiles.
  *   vtb-check [--expect-ticks N] [--no-loss] LOG */
 #include "crc32.h"
 #include "hist.h"
@@ -9,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SAMPLES 200000u
+/* 200000 per vCPU (record=samples limit), up to 4 vCPUs. */
+#define MAX_SAMPLES 800000u
+#define MAX_CPUS 4u
 
 static unsigned long long kv(const char *payload, const char *key, int *found)
 {
@@ -65,7 +69,8 @@ int main(int argc, char **argv)
 	static uint32_t samples[MAX_SAMPLES];
 	static char buf[4096];
 	unsigned long lineno = 0, seq = 0, nsamples = 0;
-	unsigned long long bucket_total = 0, ticks = 0, hist_shift = 0;
+	unsigned long long bucket_total = 0, ticks = 0, hist_shift = 0, cpus = 1;
+	unsigned long long ctaken[MAX_CPUS], clost[MAX_CPUS], cspur[MAX_CPUS];
 	int have_h = 0, have_t = 0, have_e = 0, found;
 	char record[16] = "";
 	unsigned long long taken = 0, lost = 0, spurious = 0, other = 0, vmin = 0, vmax = 0;
@@ -107,6 +112,11 @@ int main(int argc, char **argv)
 			have_h = 1;
 			ticks = kv(pl, "ticks", &found);
 			hist_shift = kv(pl, "hist_shift", &found);
+			cpus = kv(pl, "cpus", &found);
+			if (!found)
+				cpus = 1;
+			if (cpus < 1 || cpus > MAX_CPUS)
+				return fail(lineno, "cpus= out of range");
 			{
 				const char *r = strstr(pl, "record=");
 				if (r)
@@ -151,6 +161,26 @@ int main(int argc, char **argv)
 			vmax = kv(pl, "max", &found);
 			if (!found)
 				return fail(lineno, "T without max=");
+			if (cpus > 1) {
+				unsigned long long st = 0, sl = 0, ss = 0;
+				for (unsigned c = 0; c < cpus; c++) {
+					char key[32];
+					int f1, f2, f3;
+					snprintf(key, sizeof(key), "cpu%u_taken", c);
+					ctaken[c] = kv(pl, key, &f1);
+					snprintf(key, sizeof(key), "cpu%u_lost", c);
+					clost[c] = kv(pl, key, &f2);
+					snprintf(key, sizeof(key), "cpu%u_spurious", c);
+					cspur[c] = kv(pl, key, &f3);
+					if (!f1 || !f2 || !f3)
+						return fail(lineno, "T lacks a cpuK_taken/lost/spurious key");
+					st += ctaken[c];
+					sl += clost[c];
+					ss += cspur[c];
+				}
+				if (st != taken || sl != lost || ss != spurious)
+					return fail(lineno, "per-vCPU counts do not add up to the totals");
+			}
 			break;
 		case 'E':
 			if (kv(pl, "lines", &found) != s || !found)
@@ -175,6 +205,22 @@ int main(int argc, char **argv)
 	if (no_loss && (lost || spurious || other))
 		return fail(lineno, "lost, spurious or other interrupts");
 
+	if (cpus > 1 && !strcmp(record, "samples")) {
+		/* Samples are vCPU by vCPU: slice before the global sort below. */
+		unsigned long off = 0;
+		for (unsigned c = 0; c < cpus; c++) {
+			uint32_t *v = samples + off;
+			unsigned long n = (unsigned long)ctaken[c];
+			printf("cpu%u taken=%llu lost=%llu spurious=%llu", c, ctaken[c], clost[c], cspur[c]);
+			if (n) {
+				qsort(v, n, sizeof(v[0]), cmp_u32);
+				printf(" min=%u p50=%u p99=%u max=%u", v[0], v[(n - 1) / 2],
+				       v[(n * 99 + 99) / 100 - 1], v[n - 1]);
+			}
+			printf("\n");
+			off += n;
+		}
+	}
 	unsigned long long p50 = 0, p99 = 0;
 	if (!strcmp(record, "samples") && nsamples) {
 		qsort(samples, nsamples, sizeof(samples[0]), cmp_u32);
