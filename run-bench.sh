@@ -158,17 +158,12 @@ ensure_built() {
   make -s all >&2 || die "build failed"
 }
 
-# The project's series are applied in order: trace points, then the direct
-# PPI path. One binary serves every variant.
+# One binary serves every variant: they differ only in Xen's command line.
 build_xen() {
   local opts=()
   [ -z "$xen_src" ] || opts+=(--xen-src "$xen_src")
-  if [ "$project_patches" = 1 ]; then
-    opts+=(--series tracing/patches/series)
-    [ ! -s tracing/patches/direct-ppi/series ] || opts+=(--series tracing/patches/direct-ppi/series)
-  else
-    opts+=(--series /dev/null)
-  fi
+  # Our series (tracing/patches/series): trace points, then the direct PPI path.
+  [ "$project_patches" = 1 ] || opts+=(--series /dev/null)
   for p in "${patches[@]}"; do opts+=(--patch "$p"); done
   step "building Xen (cached by source and patch hash)"
   local img
@@ -178,7 +173,7 @@ build_xen() {
 }
 
 default_variants() {
-  if [ "$project_patches" = 1 ] && [ -s tracing/patches/direct-ppi/series ]; then
+  if [ "$project_patches" = 1 ] && grep -q '^[^#].*vtimer-deliver' tracing/patches/series; then
     echo "stock=vtimer_delivery=software,direct=vtimer_delivery=direct"
   else
     echo "stock="
@@ -324,6 +319,13 @@ do_run() {
   ensure_built
   local xen_img="" variants name opts
   [ "$target" = native ] || xen_img=$(build_xen)
+  # Exits and stages need our trace points (tracing/patches/0001-*); a Xen
+  # without them would give a capture with no ARM records.
+  if [ "$trace" = 1 ] && [ "$target" = emulated ] &&
+     ! aarch64-linux-gnu-nm "${xen_img%/*}/xen-syms" | grep -c ' trace_guest_exit$' >/dev/null; then
+    echo "run-bench: this Xen has no ARM trace points (tracing/patches/0001-*): traced boots skipped" >&2
+    trace=0
+  fi
   variants=${variants_opt:-$(default_variants)}
   [ -n "$run_id" ] || run_id=$(date -u +%Y%m%d-%H%M%S)-$label
   case "$run_id" in */*|.*) usage_error "--run-id must be a plain name" ;; esac
@@ -331,7 +333,9 @@ do_run() {
   final=$out_root/$run_id
   [ ! -e "$final" ] || die "results directory $final already exists"
   work=$(mktemp -d "$out_root/.$run_id.XXXXXX")
-  trap 'rm -rf "$work"' EXIT
+  # A failed run is kept aside under a hidden name for debugging, never
+  # where a result would be.
+  trap 'rm -rf "$out_root/.$run_id.failed"; mv "$work" "$out_root/.$run_id.failed" 2>/dev/null && echo "run-bench: partial files kept in $out_root/.$run_id.failed" >&2' EXIT
   mkdir -p "$work/raw"
   echo "$platform_mode" > "$work/raw/platform-mode"
   local bootargs

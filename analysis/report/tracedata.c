@@ -149,6 +149,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %s: no vCPU with delivered vtimer ticks\n", prog, path);
 			goto out;
 		}
+		double exits = 0;
+		for (int r = 0; r < trace_exit_reason_count; r++)
+			exits += trace_view_exits_per_tick(&v[i].tv, trace_exit_reasons[r]);
+		if (exits == 0) {
+			loaded++;
+			fprintf(stderr, "%s: %s: no guest exits recorded (was Xen built with the ARM trace points?)\n",
+				prog, path);
+			goto out;
+		}
 	}
 	rc = write_exits(prefix, v, n) ||
 	     write_dist_table(prefix, "-stages.dat", v, n, "stages", trace_stages, trace_stage_count) ||
