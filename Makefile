@@ -4,9 +4,10 @@
 #   make test       all tests (unit tests, then end-to-end runs under QEMU)
 #   make bench      performance figures of our own tools (not timed tests)
 #   make fuzz       fuzz the parsers (ASan/UBSan)
+#   make soak       correctness matrix of both delivery paths, 10^6 ticks a cell (hours)
 SUBDIRS := analysis bench/guest_kernels bench
 
-.PHONY: all test unit-test e2e-test bench fuzz clean deps
+.PHONY: all test unit-test e2e-test bench fuzz soak clean deps
 all:
 	@for d in $(SUBDIRS); do $(MAKE) --no-print-directory -C $$d all || exit 1; done
 
@@ -28,6 +29,10 @@ bench: all
 
 fuzz:
 	$(MAKE) --no-print-directory -C analysis fuzz
+
+SOAK_TICKS ?= 1000000
+soak: all
+	./tests/matrix.sh --ticks $(SOAK_TICKS) --out build/soak
 
 clean:
 	@for d in $(SUBDIRS); do $(MAKE) --no-print-directory -C $$d clean; done

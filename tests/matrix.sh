@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Correctness matrix of the vtimer delivery paths: for each path (stock
+# software injection, direct PPI) and each cell, boot real Xen under QEMU with
+# the storm guest and check every tick was delivered: 0 lost, 0 spurious on
+# every vCPU.  `make test` runs it short; `make soak` runs 10^6 ticks a cell.
+#   tests/matrix.sh [--ticks N] [--out DIR] [--cells LIST] [--paths LIST]
+# Prints one row per cell and path; exit 1 if any cell broke its expectation.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+ticks=500 out=$top/build/test-results/matrix cells="" paths="stock direct"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --ticks) ticks=$2; shift ;;
+    --out) out=$2; shift ;;
+    --cells) cells=${2//,/ }; shift ;;
+    --paths) paths=${2//,/ }; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "matrix: unknown option '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$ticks" in ''|*[!0-9]*) echo "matrix: --ticks needs a number" >&2; exit 2 ;; esac
+
+# name|platform mode|Xen options|guest boot arguments
+all_cells=(
+  "1vcpu-wfi|deterministic||mode=periodic period_ns=100000 idle=wfi"
+  "1vcpu-spin|deterministic||mode=periodic period_ns=100000 idle=spin"
+  "back-to-back|deterministic||mode=back-to-back idle=spin"
+  "random|deterministic||mode=random rmin_ns=20000 rmax_ns=200000 seed=3"
+  "2vcpu-1pcpu|deterministic|dom0_max_vcpus=2|mode=periodic period_ns=100000 cpus=2"
+  "unmask-first|deterministic||mode=periodic period_ns=100000 order=unmask-first"
+  "migrate-2pcpu|realtime|dom0_max_vcpus=2|mode=periodic period_ns=1000000 cpus=2"
+  # Two guests on one pCPU: a Linux dom0 (xenstored, xenconsoled, xentrace)
+  # and the storm as an xl domU; dom0 must finish its job too.
+  "linux-dom0+domU|deterministic|xl|mode=periodic period_ns=100000"
+)
+# Known failures, kept visible rather than skipped (each reproduced every
+# run; a change in them is a finding):
+# - stock: Xen masks the timer (CNTV_CTL.IMASK) in the guest's own register
+#   when it takes the PPI; a guest that enables the timer before moving CVAL
+#   keeps that mask and misses the deadline: lost ticks.
+# - direct: enabling the timer while CVAL is still in the past raises the
+#   PPI at once; EL2 takes it although the guest masks IRQs, and the old vGIC
+#   injects it without re-sampling the timer's level (KVM re-samples mapped
+#   level interrupts): one spurious interrupt per tick, nothing lost.
+known_failure() { # path cell lost spurious -> prints the note, or fails
+  case "$1/$2" in
+    stock/unmask-first) [ "$3" -gt 0 ] && echo "known stock failure: $3 lost" ;;
+    direct/unmask-first) [ "$3" = 0 ] && [ "$4" -gt 0 ] && echo "known direct-path limitation: $4 spurious, 0 lost" ;;
+    *) return 1 ;;
+  esac
+}
+
+xen=$(./tracing/build-xen.sh -q | tail -1) || { echo "matrix: Xen build failed"; exit 1; }
+make -s -C bench/guest_kernels all >/dev/null && make -s -C analysis all >/dev/null || { echo "matrix: build failed"; exit 1; }
+mkdir -p "$out"
+bad=0
+printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s  %s\n' cell path mode taken lost spur p50_ticks max result
+for c in "${all_cells[@]}"; do
+  IFS='|' read -r name mode xopts gargs <<< "$c"
+  [ -z "$cells" ] || [[ " $cells " == *" $name "* ]] || continue
+  rec=""
+  [ "$ticks" -le 200000 ] || rec=" record=hist"
+  for p in $paths; do
+    d=$out/$name-$p
+    rm -rf "$d"; mkdir -p "$d"
+    deliver="vtimer_delivery=$([ "$p" = stock ] && echo software || echo direct)"
+    if [ "$xopts" = xl ]; then
+      rm -rf "$d"
+      ./platform/dom0/run-dom0-capture.sh --raw "$d" --guest bench/guest_kernels/build/vtb-guest.img \
+        --cmdline "ticks=$ticks $gargs$rec" --vuart --mode "$mode" --xen "$xen" --xen-args "$deliver" \
+        --timeout $((120 + ticks / 1000)) > "$d.capture.log" 2>&1
+      rc=$?
+      mkdir -p "$d"
+      cp "$d/console-vuart.log" "$d/console.log" 2>/dev/null
+      # dom0's own verdict on its run (tracing/dom0-run.sh manifest).
+      grep -q '^status=ok' "$d/manifest" 2>/dev/null || { rc=1; echo "dom0 run not ok: $(tail -1 "$d.capture.log")" > "$d/platform.err"; }
+    else
+      ./platform/emulated.sh --xen "$xen" --kernel bench/guest_kernels/build/vtb-guest.img \
+        --bootargs "ticks=$ticks $gargs$rec" --xen-args "$deliver $xopts" \
+        --mode "$mode" --timeout $((600 + ticks / 500)) --log "$d/console.log" 2> "$d/platform.err"
+      rc=$?
+    fi
+    if [ "$rc" != 0 ] || ! ./analysis/bin/vtb-analyze --log "$d/console.log" --out-dir "$d" --platform-mode "$mode" 2> "$d/analyze.err"; then
+      printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s  %s\n' "$name" "$p" "$mode" - - - - - "FAIL: $(cat "$d/platform.err" "$d/analyze.err" | head -1)"
+      bad=$((bad + 1)); continue
+    fi
+    s=$d/summary.json
+    read -r taken lost spur p50 max < <(jq -r '[.counts.taken, .counts.lost, .counts.spurious, .latency_ticks.p50, .latency_ticks.max] | @tsv' "$s")
+    # Every vCPU's own counts must be clean too (cpuK_* keys of multi-vCPU reports).
+    percpu_bad=$(jq -r '[.trailer // {} | to_entries[] | select(.key | test("^cpu[0-9]+_(lost|spurious)$")) | select((.value | tonumber) != 0)] | length' "$s")
+    result=ok
+    case "$p/$name" in
+      stock/unmask-first|direct/unmask-first)
+        note=$(known_failure "$p" "$name" "$lost" "$spur") && result="ok ($note)" \
+          || { result="FAIL: known failure not reproduced as expected"; bad=$((bad + 1)); } ;;
+      *)
+        if [ "$lost" != 0 ] || [ "$spur" != 0 ] || [ "$percpu_bad" != 0 ] || [ "$taken" != "$(jq .counts.ticks "$s")" ]; then
+          result="FAIL"; bad=$((bad + 1))
+        fi ;;
+    esac
+    printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s  %s\n' "$name" "$p" "$mode" "$taken" "$lost" "$spur" "$p50" "$max" "$result"
+  done
+done
+echo "matrix: $bad cell(s) failed; raw logs in $out"
+[ "$bad" = 0 ]
