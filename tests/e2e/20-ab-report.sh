@@ -22,6 +22,23 @@ done
 if [ "${#variants[@]}" -ge 2 ]; then
   jq -e '.verdict' "$run/compare.json" >/dev/null || fail "compare.json has no verdict"
 fi
+# The traces must show the delivery path: HW-mapped list registers and
+# direct injections on the direct path, none on the stock path.
+guest='.vcpus[] | select(.domid == 1)'
+for v in "${variants[@]}"; do
+  t=$run/$v/trace-summary.json
+  [ -s "$t" ] || fail "variant $v has no trace summary"
+  jq -e "$guest | .ticks.guest_taken == 1000 and .exits.total > 0" "$t" >/dev/null || fail "variant $v: trace of the guest missing"
+  case "$v" in
+    stock) jq -e "$guest | .ticks.delivered_direct == 0 and .other.lr_vtimer_hw == 0 and .ticks.delivered_sw > 0" "$t" >/dev/null \
+             || fail "stock path shows HW-mapped or direct injections: $(jq -c "$guest | .ticks" "$t")" ;;
+    direct) jq -e "$guest | .ticks.delivered_direct > 0 and .other.lr_vtimer_hw > 0 and .ticks.delivered_sw == 0" "$t" >/dev/null \
+             || fail "direct path shows no HW-mapped injections: $(jq -c "$guest | .ticks" "$t")" ;;
+  esac
+done
+for p in exits-per-tick latency-stages; do
+  [ -s "$run/plots/$p.svg" ] || fail "plot $p missing"
+done
 for p in latency-cdf latency-hist latency-series; do
   [ -s "$run/plots/$p.png" ] && [ -s "$run/plots/$p.svg" ] || fail "plot $p missing"
 done

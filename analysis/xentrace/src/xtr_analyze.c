@@ -158,6 +158,21 @@ static void close_exit(struct xtr_an *a, struct xtr_pcpu *p, int timed, uint64_t
 	p->exit_open = 0;
 	if (!v)
 		return;
+	/* An exit belongs to the storm when its [exit, entry] interval overlaps
+	 * [first tick, last tick]: this keeps the exit in which the first tick
+	 * arrived (it began before the tick event) and the one the last tick was
+	 * delivered in (it ends at the window end). */
+	uint64_t end = timed ? now : p->exit_tsc;
+	if (a->windowed && v->has_window &&
+	    ((int64_t)(p->exit_tsc - v->win_last_tick) > 0 || (int64_t)(end - v->win_first) < 0)) {
+		v->out_exits[p->exit_reason]++;
+		v->out_total++;
+		if (timed && interval(a, p->exit_tsc, now, &d)) {
+			v->out_hyp_sum += d;
+			v->out_timed++;
+		}
+		return;
+	}
 	v->exits[p->exit_reason]++;
 	v->exits_total++;
 	if (p->exit_kind == 0)
@@ -251,6 +266,50 @@ static struct xtr_pcpu *pcpu_get(struct xtr_an *a, uint32_t cpu)
 	return &a->pcpu[cpu];
 }
 
+static void window_tick(struct xtr_an *a, uint32_t dv, uint64_t tsc)
+{
+	struct xtr_vcpu *v = vcpu_get(a, dv);
+	if (!v)
+		return;
+	if (!v->has_window || (int64_t)(tsc - v->win_first) < 0)
+		v->win_first = tsc;
+	if (!v->has_window || (int64_t)(tsc - v->win_last_tick) > 0)
+		v->win_last_tick = tsc;
+	v->has_window = 1;
+}
+
+/* First pass: only the tick events, to find each vCPU's first and last
+ * tick. Two extreme values per vCPU: memory does not grow with the trace. */
+void xtr_an_window_feed(struct xtr_an *a, const struct xtr_rec *r)
+{
+	const uint32_t *d = r->extra;
+	if (!r->has_tsc)
+		return;
+	switch (r->event) {
+	case TRC_ARM_VIRQ_INJECT:
+		if (r->n_extra >= 2 && d[1] == XTR_VTIMER_INTID)
+			window_tick(a, d[0], r->tsc);
+		break;
+	case TRC_ARM_VTIMER_IRQ:
+	case TRC_ARM_VTIMER_EXPIRED:
+		if (r->n_extra >= 1)
+			window_tick(a, d[0], r->tsc);
+		break;
+	case TRC_ARM_PIRQ:
+		if (r->n_extra >= 2 && d[0] == XTR_VTIMER_INTID)
+			window_tick(a, d[1], r->tsc);
+		break;
+	default:
+		break;
+	}
+}
+
+void xtr_an_window_done(struct xtr_an *a)
+{
+	a->windowed = 1;
+	a->an.vcpu_table_full = 0; /* the main pass counts these again */
+}
+
 void xtr_an_feed(struct xtr_an *a, const struct xtr_rec *r)
 {
 	struct xtr_pcpu *p = pcpu_get(a, r->cpu);
@@ -301,8 +360,15 @@ void xtr_an_feed(struct xtr_an *a, const struct xtr_rec *r)
 	}
 	case TRC_ARM_GUEST_ENTRY:
 		NEED(1);
-		if ((v = vcpu_get(a, d[0])))
+		if ((v = vcpu_get(a, d[0]))) {
 			v->entries++;
+			/* window end: the first entry at or after the last tick */
+			if (v->has_window && (int64_t)(r->tsc - v->win_last_tick) >= 0 &&
+			    (!v->has_win_end || (int64_t)(r->tsc - v->win_end) < 0)) {
+				v->win_end = r->tsc;
+				v->has_win_end = 1;
+			}
+		}
 		if (p->exit_open)
 			close_exit(a, p, 1, r->tsc);
 		else

@@ -41,6 +41,12 @@ struct xtr_vcpu {
 	uint64_t sync_by_ec[64];           /* sync exits by ESR_EL2.EC */
 	uint64_t cntvoff;
 	int have_cntvoff;
+	/* Storm window (set by the window pass): first tick event .. the
+	 * GUEST_ENTRY following the last one. Exits outside it are kept apart
+	 * so that exits per tick count only what the ticks caused. */
+	uint8_t has_window, has_win_end;
+	uint64_t win_first, win_last_tick, win_end;
+	uint64_t out_exits[XTR_R__N], out_total, out_timed, out_hyp_sum;
 };
 
 struct xtr_pcpu {
@@ -86,10 +92,16 @@ struct xtr_an {
 	uint64_t lost_events, lost_records;
 	uint64_t first_tsc, last_tsc;
 	int have_tsc;
+	int windowed;                 /* xtr_an_window_done was called */
 	struct xtr_anomalies an;
 };
 
 int xtr_an_init(struct xtr_an *a);
+/* Optional first pass over the same records: every record to
+ * xtr_an_window_feed, then xtr_an_window_done, then the normal pass with
+ * xtr_an_feed. Without it no window is applied (all exits are counted). */
+void xtr_an_window_feed(struct xtr_an *a, const struct xtr_rec *r);
+void xtr_an_window_done(struct xtr_an *a);
 void xtr_an_feed(struct xtr_an *a, const struct xtr_rec *r);
 void xtr_an_finish(struct xtr_an *a);
 void xtr_an_free(struct xtr_an *a);

@@ -163,13 +163,32 @@ int main(int argc, char **argv)
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	struct first_issue fi = {0};
 	static struct xtr_an an;
+	struct xtr_rec rec;
+	if (xtr_an_init(&an)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+	/* Pass 1 finds each vCPU's storm window (first/last tick); pass 2 does
+	 * the analysis with it. Two reads keep memory independent of the trace. */
 	struct xtr_reader *r = xtr_reader_new(xtr_read_fd, &fd, 0);
-	if (!r || xtr_an_init(&an)) {
+	if (!r) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+	while (xtr_next(r, &rec))
+		xtr_an_window_feed(&an, &rec);
+	xtr_an_window_done(&an);
+	xtr_reader_free(r);
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "%s: %s: cannot seek for the second pass: %s\n", prog, path, strerror(errno));
+		return 1;
+	}
+	r = xtr_reader_new(xtr_read_fd, &fd, 0);
+	if (!r) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
 	xtr_reader_on_issue(r, on_issue, &fi);
-	struct xtr_rec rec;
 	while (xtr_next(r, &rec))
 		xtr_an_feed(&an, &rec);
 	xtr_an_finish(&an);

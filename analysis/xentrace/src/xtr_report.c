@@ -129,6 +129,27 @@ json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
 			json_object_set_new(x, xtr_reason_name(r), hist_json(&v->hyp[r]));
 		json_object_set_new(e, "hyp_time", x);
 
+		/* Storm window (null without tick events or without the window pass). */
+		if (a->windowed && v->has_window) {
+			x = json_object();
+			json_object_set_new(x, "first_tsc", json_integer((json_int_t)v->win_first));
+			json_object_set_new(x, "last_tsc", json_integer((json_int_t)(v->has_win_end ? v->win_end : v->win_last_tick)));
+			json_object_set_new(x, "last_tick_tsc", json_integer((json_int_t)v->win_last_tick));
+			json_object_set_new(x, "ticks", json_integer((json_int_t)v->ticks_delivered));
+			json_object_set_new(e, "window", x);
+		} else {
+			json_object_set_new(e, "window", json_null());
+		}
+		x = json_object();
+		json_object_set_new(x, "total", json_integer((json_int_t)v->out_total));
+		br = json_object();
+		for (int r = 0; r < XTR_R__N; r++)
+			json_object_set_new(br, xtr_reason_name(r), json_integer((json_int_t)v->out_exits[r]));
+		json_object_set_new(x, "by_reason", br);
+		json_object_set_new(x, "timed", json_integer((json_int_t)v->out_timed));
+		json_object_set_new(x, "hyp_time_sum", json_integer((json_int_t)v->out_hyp_sum));
+		json_object_set_new(e, "exits_outside_window", x);
+
 		x = json_object();
 		json_object_set_new(x, "delivered", json_integer((json_int_t)v->ticks_delivered));
 		json_object_set_new(x, "delivered_sw", json_integer((json_int_t)v->delivered_sw));
@@ -221,6 +242,11 @@ void xtr_report_table(FILE *f, const struct xtr_an *a, const struct xtr_stats *s
 		if (m->have_guest && m->guest_dv == v->dv && m->guest_taken)
 			fprintf(f, ", exits/guest tick %.3f", (double)v->exits_total / (double)m->guest_taken);
 		fprintf(f, "\n");
+		if (a->windowed && v->has_window)
+			fprintf(f, "  storm window tsc %" PRIu64 "..%" PRIu64 ": %" PRIu64
+				" exits outside it not counted above (hypervisor time %" PRIu64 " ticks)\n",
+				v->win_first, v->has_win_end ? v->win_end : v->win_last_tick,
+				v->out_total, v->out_hyp_sum);
 		for (int r = 0; r < XTR_R__N; r++)
 			if (v->exits[r])
 				fprintf(f, "  exits %-12s %" PRIu64 "\n", xtr_reason_name(r), v->exits[r]);
