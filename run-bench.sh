@@ -271,8 +271,8 @@ compare_and_report() { # run_dir
   if [ "${#names[@]}" -ge 2 ]; then
     a=${names[0]} b=${names[1]}
     step "comparing $a with $b (vtb-compare)"
-    "$compare" "$run/$a" "$run/$b" --json "$run/compare.json" > "$run/compare.txt" \
-      || die "comparison failed"
+    # Relative names: the run directory is renamed into place afterwards.
+    (cd "$run" && "$compare" "$a" "$b" --json compare.json > compare.txt) || die "comparison failed"
   fi
   draw_plots "$run" "${names[@]}"
   "$bin/vtb-report" "$run" || die "report failed"
