@@ -97,7 +97,7 @@ static void cell(char *out, size_t len, json_t *j)
 	if (json_is_integer(j))
 		snprintf(out, len, "%lld", (long long)json_integer_value(j));
 	else if (json_is_real(j))
-		snprintf(out, len, "%.1f", json_real_value(j));
+		snprintf(out, len, "%.4g", json_real_value(j));
 	else if (json_is_string(j))
 		snprintf(out, len, "%s", json_string_value(j));
 	else if (json_is_true(j) || json_is_false(j))
@@ -255,39 +255,52 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 	}
 }
 
-/* compare.json is written by analysis/compare/bin/vtb-compare; its scalar
- * fields are shown as they are so the report never re-derives a verdict. */
+/* compare.json is written by analysis/compare/bin/vtb-compare; the report
+ * shows its estimates and verdicts as they are, never re-deriving them. */
 static void compare_section(struct doc *d, const char *run)
 {
 	json_t *c = load_json(run, "compare.json", 0);
 	if (!c)
 		return;
-	doc_heading(d, 1, "A/B comparison");
-	const char *head[] = {"statistic", "value"};
-	doc_table(d, 2, head);
-	const char *key;
-	json_t *val;
-	json_object_foreach(c, key, val)
-	{
-		if (json_is_object(val)) {
-			const char *k2;
-			json_t *v2;
-			json_object_foreach(val, k2, v2)
-			{
-				if (json_is_object(v2) || json_is_array(v2))
-					continue;
-				char label[160], buf[64];
-				snprintf(label, sizeof(label), "%s.%s", key, k2);
-				cell(buf, sizeof(buf), v2);
-				const char *row[] = {label, buf};
-				doc_row(d, row);
-			}
-		} else if (!json_is_array(val)) {
-			char buf[64];
-			cell(buf, sizeof(buf), val);
-			const char *row[] = {key, buf};
-			doc_row(d, row);
-		}
+	const char *unit = json_string_value(json_object_get(c, "unit"));
+	doc_heading(d, 1, "A/B comparison (B - A)");
+	char alpha[48], thr[48];
+	cell(alpha, sizeof(alpha), json_object_get(c, "alpha"));
+	cell(thr, sizeof(thr), json_object_get(c, "threshold_pct"));
+	const char *a = json_string_value(json_path_get(c, "a.dir")), *b = json_string_value(json_path_get(c, "b.dir"));
+	const char *verdict = json_string_value(json_object_get(c, "verdict"));
+	const char *spread = json_string_value(json_object_get(c, "spread_verdict"));
+	doc_para(d, "A = %s, B = %s; latency in counter %s. Verdict: %s (needs p < %s and a shift beyond %s%% of "
+		    "A's median); spread: %s.",
+		 a ? a : "A", b ? b : "B", unit ? unit : "ticks", verdict ? verdict : "-", alpha, thr,
+		 spread ? spread : "-");
+	const char *head[] = {"statistic", "estimate", "95% CI / p"};
+	doc_table(d, 3, head);
+	static const struct {
+		const char *label, *est, *lo, *hi, *p;
+	} rows[] = {
+		{"sample sizes A / B", "a.n", NULL, NULL, "b.n"},
+		{"difference of medians", "median_diff.estimate", "median_diff.ci_lo", "median_diff.ci_hi", NULL},
+		{"difference of p99", "p99_diff.estimate", "p99_diff.ci_lo", "p99_diff.ci_hi", NULL},
+		{"Hodges-Lehmann shift", "hodges_lehmann.shift", "hodges_lehmann.ci_lo", "hodges_lehmann.ci_hi", NULL},
+		{"Mann-Whitney U (B)", "mann_whitney.u_b", NULL, NULL, "mann_whitney.p"},
+		{"P(B > A)", "mann_whitney.prob_superiority", NULL, NULL, NULL},
+		{"Brown-Forsythe F (spread)", "spread_test.f", NULL, NULL, "spread_test.p"},
+	};
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		char est[48], lo[48], hi[48], third[112];
+		cell(est, sizeof(est), json_path_get(c, rows[r].est));
+		if (rows[r].lo) {
+			cell(lo, sizeof(lo), json_path_get(c, rows[r].lo));
+			cell(hi, sizeof(hi), json_path_get(c, rows[r].hi));
+			snprintf(third, sizeof(third), "[%s, %s]", lo, hi);
+		} else if (rows[r].p) {
+			cell(lo, sizeof(lo), json_path_get(c, rows[r].p));
+			snprintf(third, sizeof(third), r == 0 ? "%s" : "p = %s", lo);
+		} else
+			snprintf(third, sizeof(third), "-");
+		const char *row[] = {rows[r].label, est, third};
+		doc_row(d, row);
 	}
 	json_decref(c);
 }
