@@ -34,6 +34,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 log() { [ "$quiet" = 1 ] || echo "build-initramfs: $*" >&2; }
+. "$top/platform/lib/kernel-image.sh"
 die() { echo "build-initramfs: $*" >&2; exit 1; }
 
 for t in dpkg-deb cpio gzip aarch64-linux-gnu-objcopy; do
@@ -54,7 +55,7 @@ kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v --
 
 # .deb file names carry name+version+arch, so names and sizes identify them.
 key=$( { for f in "${deb_files[@]}" "$kdeb"; do echo "$(basename "$f") $(stat -c %s "$f")"; done
-         sha256sum "$here/build-initramfs.sh" "$here/init" "$here/testdomu-init" "$top/tracing/dom0-run.sh" | cut -c1-64
+         sha256sum "$here/build-initramfs.sh" "$top/platform/lib/kernel-image.sh" "$here/init" "$here/testdomu-init" "$top/tracing/dom0-run.sh" | cut -c1-64
        } | sha256sum | cut -c1-16)
 out=$build_root/$key
 
@@ -100,14 +101,7 @@ kver=$(ls "$work/kernel/lib/modules" | head -1)
 [ -n "$kver" ] || die "no modules in $(basename "$kdeb")"
 vmlinuz=$work/kernel/boot/vmlinuz-$kver
 [ -f "$vmlinuz" ] || die "no /boot/vmlinuz-$kver in $(basename "$kdeb")"
-# arm64 vmlinuz is a raw Image in Debian 12 but was a gzip'd Image in some
-# releases; QEMU's guest-loader wants the raw Image either way.
-if [ "$(head -c2 "$vmlinuz" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
-  gzip -dc "$vmlinuz" > "$work/out/Image"
-else
-  cp "$vmlinuz" "$work/out/Image"
-fi
-[ "$(dd if="$work/out/Image" bs=1 skip=56 count=4 2>/dev/null)" = $'ARM\x64' ] || die "kernel is not an arm64 Image (no ARM\\x64 magic)"
+vtb_kernel_image "$vmlinuz" "$work/out/Image" || die "cannot make the kernel Image"
 
 # Modules and their dependencies, from each module's own .modinfo (the .deb
 # ships no modules.dep: depmod runs at install time). Dependencies first.

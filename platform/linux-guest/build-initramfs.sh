@@ -38,6 +38,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 log() { [ "$quiet" = 1 ] || echo "linux-guest: $*" >&2; }
+. "$top/platform/lib/kernel-image.sh"
 die() { echo "linux-guest: $*" >&2; exit 1; }
 
 for t in dpkg-deb cpio gzip sha256sum; do
@@ -67,14 +68,7 @@ if [ ! -f "$kdir/Image" ]; then
   vmlinuz=$(ls "$kwork"/x/boot/vmlinuz-* 2>/dev/null | head -1)
   [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-* in $(basename "$kdeb")"
   mkdir -p "$kwork/out"
-  # QEMU's guest-loader wants the raw Image; some releases ship it gzipped.
-  if [ "$(head -c2 "$vmlinuz" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
-    gzip -dc "$vmlinuz" > "$kwork/out/Image"
-  else
-    cp "$vmlinuz" "$kwork/out/Image"
-  fi
-  [ "$(dd if="$kwork/out/Image" bs=1 skip=56 count=4 2>/dev/null)" = $'ARM\x64' ] \
-    || die "kernel in $(basename "$kdeb") is not an arm64 Image (no ARM\\x64 magic)"
+  vtb_kernel_image "$vmlinuz" "$kwork/out/Image" || die "cannot make the kernel Image"
   basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$kwork/out/release"
   rm -rf "$kdir"
   mv "$kwork/out" "$kdir"
