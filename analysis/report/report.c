@@ -397,8 +397,8 @@ int main(int argc, char **argv)
 			fprintf(to, "usage: %s [--title T] [--print-traces] RUN_DIR\n"
 				    "Writes RUN_DIR/report.md and RUN_DIR/report.html (one file, plots inlined)\n"
 				    "from RUN_DIR/<variant>/summary.json, compare.json, plots/*.svg, manifest.txt.\n"
-				    "--print-traces also prints the trace tables (exits per tick, stages,\n"
-				    "hypervisor time, tracing perturbation) on standard output.\n",
+				    "--print-traces prints the trace tables (exits per tick, stages,\n"
+				    "hypervisor time, tracing perturbation) on standard output instead.\n",
 				prog);
 			return c == 'h' ? 0 : 2;
 		}
@@ -415,26 +415,28 @@ int main(int argc, char **argv)
 		return 1;
 
 	struct doc d;
-	doc_init(&d, title);
-	json_t *mode = json_path_get(v[0].summary, "platform_mode");
-	int exact = json_is_string(mode) && strcmp(json_string_value(mode), "deterministic") == 0;
-	doc_para(&d, "%s", exact ? "Platform mode: deterministic (QEMU -icount shift=0): figures are instruction-exact "
-				   "and repeatable; 1 guest instruction = 1 ns of virtual time."
-				 : "Platform mode: realtime: figures are wall-clock and vary from run to run.");
-	doc_heading(&d, 1, "Latency and delivery");
-	latency_table(&d, v, n);
-	compare_section(&d, run);
-	trace_section(&d, v, n);
-	plots_section(&d, run);
-	manifest_section(&d, run);
-	int rc = write_both(&d, run);
-	doc_free(&d);
-	if (!rc && print_traces) {
+	int rc;
+	if (print_traces) {
 		doc_init(&d, "Trace figures (xentrace)");
 		trace_section(&d, v, n);
 		rc = doc_write_markdown(&d, stdout);
-		doc_free(&d);
+	} else {
+		doc_init(&d, title);
+		json_t *mode = json_path_get(v[0].summary, "platform_mode");
+		int exact = json_is_string(mode) && strcmp(json_string_value(mode), "deterministic") == 0;
+		doc_para(&d, "%s",
+			 exact ? "Platform mode: deterministic (QEMU -icount shift=0): figures are instruction-exact "
+				 "and repeatable; 1 guest instruction = 1 ns of virtual time."
+			       : "Platform mode: realtime: figures are wall-clock and vary from run to run.");
+		doc_heading(&d, 1, "Latency and delivery");
+		latency_table(&d, v, n);
+		compare_section(&d, run);
+		trace_section(&d, v, n);
+		plots_section(&d, run);
+		manifest_section(&d, run);
+		rc = write_both(&d, run);
 	}
+	doc_free(&d);
 	for (int i = 0; i < n; i++) {
 		json_decref(v[i].summary);
 		json_decref(v[i].trace);

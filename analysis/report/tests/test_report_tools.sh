@@ -76,6 +76,9 @@ check "report with traces" "$bin/vtb-report" "$run"
 check "report: all exits per tick" grep -q '^| all exits | 3.000 | 3.000 |$' "$run/report.md"
 check "report: picked vCPU" grep -q '^| vCPU (ticks counted from) | d1v0 (list-register writes) |' "$run/report.md"
 check "report: stage p50/p99" grep -q '^| cval_to_el2 | 22 / 30 | 22 / 30 |$' "$run/report.md"
+before=$(stat -c %Y.%s "$run/report.md"); sleep 1
+check "print-traces prints the exit table" sh -c "'$bin/vtb-report' --print-traces '$run' | grep -q '^| all exits | 3.000 | 3.000 |\$'"
+check "print-traces leaves the report alone" test "$(stat -c %Y.%s "$run/report.md")" = "$before"
 echo '{"vcpus":[]}' > "$tmp/empty-trace.json"; mkdir -p "$tmp/nt"; cp "$tmp/empty-trace.json" "$tmp/nt/trace-summary.json"
 check "tracedata without ticks fails" test "$("$bin/vtb-tracedata" --out "$tmp/nt/x" "$tmp/nt" 2>/dev/null; echo $?)" = 1
 
