@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "atomic_file.h"
+#include "vtb/atomic_file.h"
 #include "json_path.h"
 
 #define SCHEMA_VERSION 1

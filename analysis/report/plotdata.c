@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
+#include "vtb/atomic_file.h"
 #include "latency_series.h"
 
 #define MAX_HIST_BINS 100

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "atomic_file.h"
+#include "vtb/atomic_file.h"
 #include "json_path.h" /* analysis/src: vtb_atomic_* */
 #include "doc_model.h"
 #include "trace_view.h"

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "atomic_file.h"
+#include "vtb/atomic_file.h"
 #include "trace_view.h"
 
 #define MAX_VARIANTS 6

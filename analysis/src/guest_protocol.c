@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "vtb/crc32.h"
 
 static const char marker[] = "@VTB";
 #define MARKER_LEN (sizeof(marker) - 1)
@@ -471,7 +471,7 @@ static int parse_line(struct vtb_parser *p, const char *s, size_t len)
 			return fail(p, "malformed CRC '%s' (want 8 lower-case hex digits)",
 				    quote(s + len - 8, 8, q));
 	got_crc = strtoull(s + len - 8, NULL, 16);
-	want_crc = crc32(crc32(0L, Z_NULL, 0), (const unsigned char *)s, (uInt)(len - 9));
+	want_crc = vtb_crc32(0, s, (size_t)(len - 9));
 	if (p->check_crc && got_crc != want_crc)
 		return fail(p, "bad CRC (expected %08llx, got %08llx)",
 			    (unsigned long long)want_crc, (unsigned long long)got_crc);

@@ -1,19 +1,9 @@
 #include "latency_stats.h"
+#include "vtb/quantile.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-uint64_t vtb_nearest_rank(uint64_t n, uint64_t num, uint64_t den)
-{
-	/* ceil(n*num/den) without overflowing n*num: split n = q*den + r. */
-	uint64_t q = n / den, r = n % den;
-	uint64_t rank = q * num + (r * num + den - 1) / den;
-
-	if (rank < 1)
-		rank = 1;
-	return rank > n ? n : rank;
-}
 
 /* The four reported quantiles as exact fractions, so p99.9 is not 0.99899999... */
 static const struct { uint64_t num, den; } quantiles[4] = {

@@ -17,15 +17,13 @@
 #include <stdint.h>
 
 #include "guest_protocol.h"
+#include "vtb/quantile.h"
 
 struct vtb_stats {
 	uint64_t n;
 	double min, max, mean, stddev;
 	double p50, p90, p99, p99_9;
 };
-
-/* 1-based nearest rank of the num/den quantile among n values (n > 0). */
-uint64_t vtb_nearest_rank(uint64_t n, uint64_t num, uint64_t den);
 
 /* Sorts a copy; the input is left alone. n == 0 gives all-zero stats. 0 or -1 (no memory). */
 int vtb_stats_from_samples(const uint64_t *v, size_t n, struct vtb_stats *out);

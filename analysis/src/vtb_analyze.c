@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "atomic_file.h"
+#include "vtb/atomic_file.h"
 #include "csv_writer.h"
 #include "guest_protocol.h"
 #include "summary_json.h"

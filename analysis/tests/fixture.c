@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* zlib computes the expected CRC: an independent check of libvtb's vtb_crc32. */
 #include <zlib.h>
 
 void fx_init(struct fx *x, const char *prefix, const char *eol)

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "atomic_file.h"
+#include "vtb/atomic_file.h"
 #include "csv_writer.h"
 #include "fixture.h"
 #include "guest_protocol.h"
