@@ -134,9 +134,26 @@ else
 fi
 key=$( { echo "$src_id"; for p in "${patches[@]}"; do sha256sum < "$p"; done;
          [ -n "$fragment" ] && sha256sum < "$fragment"; echo "aarch64-linux-gnu defconfig"; } | sha256sum | cut -c1-16)
+# write_manifest DIR: what DIR's build was made from (DIR/src is the tree).
+write_manifest() {
+  local i p n s
+  { echo "source=$src_id"
+    echo "xen_series_version=$xen_version"
+    s="${applied[*]:-none}"; echo "series=${s// /,}"
+    for i in "${!patches[@]}"; do
+      p=${patches[$i]}
+      case "${labels[$i]}" in --patch) n=$(basename "$p") ;; */*) n=$p ;; *) n=${labels[$i]}/$(basename "$p") ;; esac
+      echo "patch=$n $(sha256sum < "$p" | cut -d' ' -f1)"
+    done
+    echo "version=$(cat "$1/src/xen/include/xen/compile.h" 2>/dev/null | awk -F'"' '/define XEN_VERSION_STRING|XEN_FULLVERSION/ {print $2; exit}')"
+  } > "$1/manifest.tmp"
+  mv "$1/manifest.tmp" "$1/manifest"
+}
 out=$build_root/$key
 if [ "$check" = 0 ] && [ -f "$out/xen.img" ]; then
   log "cached build $key"
+  # Builds cached before the manifest named its series get today's manifest.
+  grep -q '^series=' "$out/manifest" 2>/dev/null || write_manifest "$out"
   echo "$out/xen.img"
   exit 0
 fi
@@ -208,18 +225,9 @@ fi
 mkdir -p "$work/out"
 cp "$work/src/xen/xen" "$work/out/xen.img"
 cp "$work/src/xen/xen-syms" "$work/src/xen/.config" "$work/out/"
-{ echo "source=$src_id"
-  echo "xen_series_version=$xen_version"
-  s="${applied[*]:-none}"; echo "series=${s// /,}"
-  for i in "${!patches[@]}"; do
-    p=${patches[$i]}
-    case "${labels[$i]}" in --patch) n=$(basename "$p") ;; */*) n=$p ;; *) n=${labels[$i]}/$(basename "$p") ;; esac
-    echo "patch=$n $(sha256sum < "$p" | cut -d' ' -f1)"
-  done
-  echo "version=$(cat "$work/src/xen/include/xen/compile.h" 2>/dev/null | awk -F'"' '/define XEN_VERSION_STRING|XEN_FULLVERSION/ {print $2; exit}')"
-} > "$work/out/manifest"
 # Keep the patched tree: trace formats and headers are read from it later.
 mv "$work/src" "$work/out/src"
+write_manifest "$work/out"
 rm -rf "$out" "$failed"
 mv "$work/out" "$out"
 log "built $key"
