@@ -32,18 +32,14 @@ usage: dom0-run.sh --kernel IMAGE --out DIR [options]
 Exit status 0 when the guest powered off by itself within the timeout.
 USAGE
 }
-# Not scripts/lib/cli.sh: this one file is all that is copied into a dom0
-# (the initramfs, a real server), so it keeps the same rules inline:
-# runtime errors exit 1, usage errors 2, one line on stderr.
 die() { echo "$prog: $*" >&2; exit 1; }
-usage_error() { echo "$prog: $*" >&2; exit 2; }
 
 kernel= out= cmdline= ramdisk= vcpus=1 memory=64 mask=0x0102f000 timeout=120
 cpus='' name=vtb-guest tbuf_pages=256 poll_ms=100 vuart=0 console_dir=/var/log/xen/console
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel|--out|--cmdline|--ramdisk|--vcpus|--memory|--mask|--timeout|--name|--tbuf-pages|--poll-ms|--console-dir|--cpus)
-      [ $# -ge 2 ] || usage_error "option '$1' needs a value"
+      [ $# -ge 2 ] || die "option $1 needs a value"
       v=$2
       case "$1" in
         --kernel) kernel=$v ;; --out) out=$v ;; --cmdline) cmdline=$v ;;
@@ -54,14 +50,14 @@ while [ $# -gt 0 ]; do
       shift ;;
     --vuart) vuart=1 ;;
     -h|--help) usage; exit 0 ;;
-    *) usage_error "unknown argument '$1' (see --help)" ;;
+    *) echo "$prog: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
 is_uint() { case "$1" in ''|*[!0-9]*) return 1 ;; esac; return 0; }
-[ -n "$kernel" ] || usage_error "--kernel is required (see --help)"
-[ -n "$out" ] || usage_error "--out is required (see --help)"
+[ -n "$kernel" ] || { echo "$prog: --kernel is required (see --help)" >&2; exit 2; }
+[ -n "$out" ] || { echo "$prog: --out is required (see --help)" >&2; exit 2; }
 [ -f "$kernel" ] && [ -r "$kernel" ] || die "guest kernel '$kernel' is not a readable file"
 [ -z "$ramdisk" ] || [ -r "$ramdisk" ] || die "ramdisk '$ramdisk' is not readable"
 for pair in "vcpus:$vcpus" "memory:$memory" "timeout:$timeout" "tbuf-pages:$tbuf_pages" "poll-ms:$poll_ms"; do
