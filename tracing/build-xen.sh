@@ -89,7 +89,7 @@ if [ "$list" = 1 ]; then
 fi
 
 # Resolve --series into an ordered list of (label, patch file).
-[ "${#series_args[@]}" -gt 0 ] || series_args=(direct-ppi,trace-points)
+[ "${#series_args[@]}" -gt 0 ] || series_args=("direct-ppi,trace-points")
 applied=()      # names (or files) of the series applied, in order
 patches=()      # patch files, in order
 labels=()       # the series each patch comes from
