@@ -5,5 +5,9 @@
 int main(void)
 {
 	test_harness_suite();
+	test_sortkey_suite();
+	test_parse_suite();
+	test_trace_vocab_suite();
+	test_err_suite();
 	return vtb_test_done();
 }
