@@ -1,12 +1,12 @@
 #include "distrib.h"
 #include <math.h>
 
-double normal_sf(double z)
+double cmp_normal_sf(double z)
 {
 	return 0.5 * erfc(z / sqrt(2.0));
 }
 
-double normal_quantile(double p)
+double cmp_normal_quantile(double p)
 {
 	/* Bisection on erfc: slow by textbook standards, but it is called a
 	 * handful of times per run and is accurate to a few ulps, so no table
@@ -15,7 +15,7 @@ double normal_quantile(double p)
 	if (!(p > 0.0 && p < 1.0))
 		return NAN;
 	if (p > 0.5)
-		return -normal_quantile(1.0 - p);
+		return -cmp_normal_quantile(1.0 - p);
 	double lo = -40.0, hi = 0.0;
 	for (int i = 0; i < 200; i++) {
 		double mid = 0.5 * (lo + hi);
@@ -68,7 +68,7 @@ static double beta_cf(double x, double a, double b)
 	return NAN;
 }
 
-double beta_reg(double x, double a, double b)
+double cmp_beta_reg(double x, double a, double b)
 {
 	if (!(a > 0.0 && b > 0.0) || isnan(x))
 		return NAN;
@@ -83,7 +83,7 @@ double beta_reg(double x, double a, double b)
 	return 1.0 - front * beta_cf(1.0 - x, b, a) / b;
 }
 
-double f_sf(double f, double d1, double d2)
+double cmp_f_sf(double f, double d1, double d2)
 {
 	if (isnan(f))
 		return NAN;
@@ -91,5 +91,5 @@ double f_sf(double f, double d1, double d2)
 		return 1.0;
 	if (isinf(f))
 		return 0.0;
-	return beta_reg(d2 / (d2 + d1 * f), d2 / 2.0, d1 / 2.0);
+	return cmp_beta_reg(d2 / (d2 + d1 * f), d2 / 2.0, d1 / 2.0);
 }
