@@ -111,8 +111,8 @@ json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
 		x = json_object();
 		json_object_set_new(x, "total", json_integer((json_int_t)v->exits_total));
 		json_t *br = json_object();
-		for (int r = 0; r < XTR_R__N; r++)
-			json_object_set_new(br, xtr_reason_name(r), json_integer((json_int_t)v->exits[r]));
+		for (int r = 0; r < VTB_EXIT__N; r++)
+			json_object_set_new(br, vtb_exit_reason_name(r), json_integer((json_int_t)v->exits[r]));
 		json_object_set_new(x, "by_reason", br);
 		json_t *ec = json_object();
 		for (unsigned e = 0; e < 64; e++)
@@ -125,8 +125,8 @@ json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
 		json_object_set_new(e, "exits", x);
 
 		x = json_object();
-		for (int r = 0; r < XTR_R__N; r++)
-			json_object_set_new(x, xtr_reason_name(r), hist_json(&v->hyp[r]));
+		for (int r = 0; r < VTB_EXIT__N; r++)
+			json_object_set_new(x, vtb_exit_reason_name(r), hist_json(&v->hyp[r]));
 		json_object_set_new(e, "hyp_time", x);
 
 		/* Storm window (null without tick events or without the window pass). */
@@ -143,8 +143,8 @@ json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
 		x = json_object();
 		json_object_set_new(x, "total", json_integer((json_int_t)v->out_total));
 		br = json_object();
-		for (int r = 0; r < XTR_R__N; r++)
-			json_object_set_new(br, xtr_reason_name(r), json_integer((json_int_t)v->out_exits[r]));
+		for (int r = 0; r < VTB_EXIT__N; r++)
+			json_object_set_new(br, vtb_exit_reason_name(r), json_integer((json_int_t)v->out_exits[r]));
 		json_object_set_new(x, "by_reason", br);
 		json_object_set_new(x, "timed", json_integer((json_int_t)v->out_timed));
 		json_object_set_new(x, "hyp_time_sum", json_integer((json_int_t)v->out_hyp_sum));
@@ -165,14 +165,14 @@ json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
 		json_object_set_new(e, "ticks", x);
 
 		json_object_set_new(e, "exits_per_tick", ratio(v->exits_total, v->ticks_delivered));
-		uint64_t irq = v->exits[XTR_R_IRQ_VTIMER] + v->exits[XTR_R_IRQ_MAINT] + v->exits[XTR_R_IRQ_OTHER];
+		uint64_t irq = v->exits[VTB_EXIT_IRQ_VTIMER] + v->exits[VTB_EXIT_IRQ_MAINT] + v->exits[VTB_EXIT_IRQ_OTHER];
 		json_object_set_new(e, "irq_exits_per_tick", ratio(irq, v->ticks_delivered));
 		json_object_set_new(e, "exits_per_lr_tick", ratio(v->exits_total, v->delivered_lr));
 		json_object_set_new(e, "exits_per_guest_tick", guest ? ratio(v->exits_total, m->guest_taken) : json_null());
 
 		x = json_object();
-		for (int s = 0; s < XTR_S__N; s++)
-			json_object_set_new(x, xtr_stage_name(s), hist_json(&v->stage[s]));
+		for (int s = 0; s < VTB_STAGE__N; s++)
+			json_object_set_new(x, vtb_tick_stage_name(s), hist_json(&v->stage[s]));
 		json_object_set_new(e, "stages", x);
 
 		x = json_object();
@@ -247,23 +247,23 @@ void xtr_report_table(FILE *f, const struct xtr_an *a, const struct xtr_stats *s
 				" exits outside it not counted above (hypervisor time %" PRIu64 " ticks)\n",
 				v->win_first, v->has_win_end ? v->win_end : v->win_last_tick,
 				v->out_total, v->out_hyp_sum);
-		for (int r = 0; r < XTR_R__N; r++)
+		for (int r = 0; r < VTB_EXIT__N; r++)
 			if (v->exits[r])
-				fprintf(f, "  exits %-12s %" PRIu64 "\n", xtr_reason_name(r), v->exits[r]);
+				fprintf(f, "  exits %-12s %" PRIu64 "\n", vtb_exit_reason_name(r), v->exits[r]);
 		int any = 0;
-		for (int r = 0; r < XTR_R__N; r++)
+		for (int r = 0; r < VTB_EXIT__N; r++)
 			any |= v->hyp[r].count != 0;
 		if (any)
 			fprintf(f, "  hypervisor time per exit:\n");
-		for (int r = 0; r < XTR_R__N; r++)
-			hist_row(f, xtr_reason_name(r), &v->hyp[r], m->cntfrq_hz);
+		for (int r = 0; r < VTB_EXIT__N; r++)
+			hist_row(f, vtb_exit_reason_name(r), &v->hyp[r], m->cntfrq_hz);
 		any = 0;
-		for (int s = 0; s < XTR_S__N; s++)
+		for (int s = 0; s < VTB_STAGE__N; s++)
 			any |= v->stage[s].count != 0;
 		if (any)
 			fprintf(f, "  tick latency stages:\n");
-		for (int s = 0; s < XTR_S__N; s++)
-			hist_row(f, xtr_stage_name(s), &v->stage[s], m->cntfrq_hz);
+		for (int s = 0; s < VTB_STAGE__N; s++)
+			hist_row(f, vtb_tick_stage_name(s), &v->stage[s], m->cntfrq_hz);
 	}
 	uint64_t iss = xtr_issue_total(st);
 	if (iss)
