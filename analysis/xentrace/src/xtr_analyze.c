@@ -111,6 +111,30 @@ static int cmp_u32(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+int xtr_an_guest_vcpu(const struct xtr_an *a, uint32_t *dv)
+{
+	int best = -1, best_domu = 0;
+	uint64_t best_ticks = 0;
+
+	for (unsigned i = 0; i < a->nvcpu; i++) {
+		const struct xtr_vcpu *v = &a->vcpu[i];
+		uint32_t dom = v->dv >> 16;
+		int domu = dom != 0;
+		if (dom == XTR_DV_IDLE_DOM || !v->ticks_delivered)
+			continue;
+		if (best < 0 || domu > best_domu ||
+		    (domu == best_domu && v->ticks_delivered >= best_ticks)) {
+			best = (int)i;
+			best_domu = domu;
+			best_ticks = v->ticks_delivered;
+		}
+	}
+	if (best < 0)
+		return -1;
+	*dv = a->vcpu[best].dv;
+	return 0;
+}
+
 unsigned xtr_an_event_counts(const struct xtr_an *a, uint32_t *ids, uint64_t *counts)
 {
 	unsigned n = 0;

@@ -98,5 +98,11 @@ void xtr_an_free(struct xtr_an *a);
 /* Event counts, sorted by id into ids/counts (caller arrays of XTR_EVCOUNT_SLOTS). */
 unsigned xtr_an_event_counts(const struct xtr_an *a, uint32_t *ids, uint64_t *counts);
 const struct xtr_vcpu *xtr_an_find(const struct xtr_an *a, uint32_t dv);
+/* The one definition of the storm guest's vCPU: the one Xen delivered the
+ * most timer ticks to, a domU's before dom0's (in a traced run dom0 only
+ * hosts the tools), never the idle domain; on a tie the later vCPU. 0 with
+ * *dv set, or -1 if no vCPU received a tick. trace-summary.json records
+ * the choice (guest.vcpu) so that no reader chooses again. */
+int xtr_an_guest_vcpu(const struct xtr_an *a, uint32_t *dv);
 
 #endif

@@ -650,6 +650,51 @@ static void t_tools(void)
 	xw_free(&w);
 }
 
+/* trace-summary.json names the storm guest even without a guest summary
+ * (readers never choose again) and records its input relative to the run
+ * directory, the parent of --out-dir. */
+static void t_guest_record(void)
+{
+	struct xw w;
+	int exists;
+	char path[1024], cmd[2048];
+	xw_init(&w);
+	std_trace(&w, 300);
+	EQ(run_analyze(&w, "guest", "", &exists), 0);
+	snprintf(path, sizeof(path), "%s/guest-out/trace-summary.json", tmpdir);
+	json_t *j = json_load_file(path, 0, NULL);
+	CHECK_MSG(j != NULL, "summary");
+	json_t *g = json_object_get(j, "guest");
+	CHECK_MSG(json_is_object(g), "guest block missing");
+	CHECK_MSG(json_is_null(json_object_get(g, "path")), "guest.path without --guest-summary");
+	CHECK_MSG(json_is_null(json_object_get(g, "taken")), "guest.taken without --guest-summary");
+	/* The domU vCPU with most deliveries, the later one on a tie. */
+	const char *want = NULL;
+	json_int_t best = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(j, "vcpus"), i, v) {
+		json_int_t t = json_integer_value(json_object_get(json_object_get(v, "ticks"), "delivered"));
+		if (json_integer_value(json_object_get(v, "domid")) > 0 && t > 0 && t >= best) {
+			best = t;
+			want = json_string_value(json_object_get(v, "id"));
+		}
+	}
+	const char *got = json_string_value(json_object_get(g, "vcpu"));
+	CHECK_MSG(want && got && !strcmp(got, want), "guest.vcpu %s, want %s", got ? got : "null",
+		  want ? want : "null");
+	const char *in = json_string_value(json_object_get(json_object_get(j, "input"), "path"));
+	CHECK_MSG(in && !strcmp(in, "guest.xentrace"), "input.path %s", in ? in : "null");
+	json_decref(j);
+	/* usage errors exit 2 */
+	snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-analyze 2>/dev/null", bindir);
+	EQ(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-analyze %s/guest.xentrace --out-dir %s/x --cntfrq 1x 2>/dev/null",
+		 bindir, tmpdir, tmpdir);
+	EQ(WEXITSTATUS(system(cmd)), 2);
+	xw_free(&w);
+}
+
 static uint64_t sync_exit(struct xw *w, unsigned c, uint32_t dv, uint32_t ec, uint64_t t, uint64_t len)
 {
 	XW(w, c, TRC_ARM_GUEST_EXIT, t, 0 | (ec << 8), dv, ec << 26);
@@ -978,7 +1023,7 @@ int main(int argc, char **argv)
 		{"impossible_extra", t_impossible_extra}, {"bad_cpu_change", t_bad_cpu_change},
 		{"out_of_order", t_out_of_order}, {"tsc_wrap", t_tsc_wrap},
 		{"paths_and_sched", t_paths_and_sched}, {"hist", t_hist},
-		{"garbage", t_garbage}, {"storm_window", t_storm_window}, {"tools", t_tools}, {"crosscheck", t_crosscheck},
+		{"garbage", t_garbage}, {"storm_window", t_storm_window}, {"tools", t_tools}, {"guest_record", t_guest_record}, {"crosscheck", t_crosscheck},
 		{"real_captures", t_real_captures},
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
