@@ -54,21 +54,32 @@ static char *storm_json(const struct storm_trace_stats *s, double p99_delta, int
 	return buf;
 }
 
+/* The usual fixture: a two-thread trace of 10001 wake-ups and its statistics. */
+static void setup(struct storm_trace *t, struct storm_trace_stats *s)
+{
+	char err[256];
+	make_trace(t, 10001);
+	CHECK(storm_trace_stats(t, s, err, sizeof(err)) == 0);
+}
+
+static void teardown(struct storm_trace *t, struct storm_trace_stats *s)
+{
+	storm_trace_stats_free(s);
+	storm_trace_free(t);
+}
+
 static void test_stats_of_a_trace(void)
 {
 	struct storm_trace t;
 	struct storm_trace_stats s;
-	char err[256];
 
-	make_trace(&t, 10001);
-	CHECK(storm_trace_stats(&t, &s, err, sizeof(err)) == 0);
+	setup(&t, &s);
 	CHECK(s.nthreads == 2 && s.thr[0].n == 5001 && s.thr[1].n == 5000);
 	CHECK(s.sum.n == 10001 && s.sum.min == t.stop_min && s.sum.max == t.stop_max);
 	CHECK(s.sum.p50 <= s.sum.p90 && s.sum.p90 <= s.sum.p99 && s.sum.p99 <= s.sum.p99_9 &&
 	      s.sum.p99_9 <= (double)s.sum.max);
 	CHECK(storm_trace_selfcheck(&t, &s) == 0);
-	storm_trace_stats_free(&s);
-	storm_trace_free(&t);
+	teardown(&t, &s);
 }
 
 static void test_expect_compares_the_storm_json(void)
@@ -77,8 +88,7 @@ static void test_expect_compares_the_storm_json(void)
 	struct storm_trace_stats s;
 	char err[256];
 
-	make_trace(&t, 10001);
-	CHECK(storm_trace_stats(&t, &s, err, sizeof(err)) == 0);
+	setup(&t, &s);
 	char *j = storm_json(&s, 0, 3);
 	CHECK(storm_trace_expect(&t, &s, j, err, sizeof(err)) == 0);
 	free(j);
@@ -100,18 +110,15 @@ static void test_expect_compares_the_storm_json(void)
 	free(j);
 	CHECK(storm_trace_expect(&t, &s, "{\"summary\": 1", err, sizeof(err)) == -1 && err[0]);
 	CHECK(storm_trace_expect(&t, &s, "{\"a\": 1}", err, sizeof(err)) == -1 && strstr(err, "summary"));
-	storm_trace_stats_free(&s);
-	storm_trace_free(&t);
+	teardown(&t, &s);
 }
 
 static void test_selfcheck_counts_each_failure(void)
 {
 	struct storm_trace t;
 	struct storm_trace_stats s;
-	char err[256];
 
-	make_trace(&t, 10001);
-	CHECK(storm_trace_stats(&t, &s, err, sizeof(err)) == 0);
+	setup(&t, &s);
 	t.discarded_events = 5;
 	CHECK(storm_trace_selfcheck(&t, &s) == 1);
 	t.discarded_events = 0;
@@ -124,8 +131,7 @@ static void test_selfcheck_counts_each_failure(void)
 	t.field_mismatch = 1;
 	CHECK(storm_trace_selfcheck(&t, &s) == 1);
 	t.field_mismatch = 0;
-	storm_trace_stats_free(&s);
-	storm_trace_free(&t);
+	teardown(&t, &s);
 }
 
 /* A wake-up naming a thread run_start did not announce. */

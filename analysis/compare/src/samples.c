@@ -102,17 +102,28 @@ static int push(struct sample_set *out, size_t *cap, double v)
 	return 0;
 }
 
+/* Starts reading a CSV whose first line must be header; out starts empty. */
+static int open_csv(struct lines *l, const char *buf, size_t len, const char *header,
+		    const char *name, struct sample_set *out, char *err, size_t errlen)
+{
+	const char *s;
+	size_t sl;
+	*l = (struct lines){ buf, buf + len, 0 };
+	out->v = NULL;
+	out->n = 0;
+	if (!next_line(l, &s, &sl) || sl != strlen(header) || memcmp(s, header, sl))
+		return fail(err, errlen, "%s: line 1: expected header '%s'", name, header);
+	return 0;
+}
+
 int cmp_parse_samples_csv(const char *buf, size_t len, const char *name,
 		      enum metric m, struct sample_set *out, char *err, size_t errlen)
 {
-	static const char header[] = "tick,latency_ticks,latency_ns";
-	struct lines l = { buf, buf + len, 0 };
+	struct lines l;
 	const char *s;
 	size_t sl, cap = 0;
-	out->v = NULL;
-	out->n = 0;
-	if (!next_line(&l, &s, &sl) || sl != sizeof header - 1 || memcmp(s, header, sl))
-		return fail(err, errlen, "%s: line 1: expected header '%s'", name, header);
+	if (open_csv(&l, buf, len, "tick,latency_ticks,latency_ns", name, out, err, errlen))
+		return -1;
 	while (next_line(&l, &s, &sl)) {
 		if (sl == 0 && l.p >= l.end)
 			break; /* the final newline */
@@ -155,8 +166,7 @@ int cmp_parse_hist_csv(const char *buf, size_t len, const char *name,
 		   enum metric m, double ns_per_tick, int hist_shift,
 		   struct sample_set *out, char *err, size_t errlen)
 {
-	static const char header[] = "lo_ticks,count";
-	struct lines l = { buf, buf + len, 0 };
+	struct lines l;
 	const char *s;
 	size_t sl, cap = 0;
 	out->v = NULL;
@@ -165,8 +175,8 @@ int cmp_parse_hist_csv(const char *buf, size_t len, const char *name,
 		return fail(err, errlen, "%s: a histogram needs guest.hist_shift in summary.json", name);
 	if (m == METRIC_NS && !(ns_per_tick > 0.0))
 		return fail(err, errlen, "%s: latency_ns from a histogram needs clock.ns_per_tick in summary.json", name);
-	if (!next_line(&l, &s, &sl) || sl != sizeof header - 1 || memcmp(s, header, sl))
-		return fail(err, errlen, "%s: line 1: expected header '%s'", name, header);
+	if (open_csv(&l, buf, len, "lo_ticks,count", name, out, err, errlen))
+		return -1;
 	long long prev = -1;
 	while (next_line(&l, &s, &sl)) {
 		if (sl == 0 && l.p >= l.end)
