@@ -11,6 +11,7 @@
 #include "storm_ctf.h"
 #include "vtb/atomic_file.h"
 #include "vtb/err.h"
+#include "vtb/read_file.h"
 
 static const char usage[] =
 	"usage: vtb-storm-ctf TRACE_DIR [--expect STORM.json] [--json OUT.json]\n"
@@ -27,33 +28,9 @@ static void die(const char *what, const char *detail)
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap + 1);
-	size_t r;
-	while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += r;
-		if (len == cap) {
-			char *nb = realloc(buf, 2 * cap + 1);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = '\0';
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
+	char *buf;
+	size_t len;
+	return vtb_read_file(path, &buf, &len) == 0 ? buf : NULL;
 }
 
 static int write_json(const char *path, const char *trace_dir, const struct storm_trace *t,

@@ -5,4 +5,5 @@ void test_sortkey_suite(void);
 void test_parse_suite(void);
 void test_trace_vocab_suite(void);
 void test_err_suite(void);
+void test_read_file_suite(void);
 #endif

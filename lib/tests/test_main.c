@@ -9,5 +9,6 @@ int main(void)
 	test_parse_suite();
 	test_trace_vocab_suite();
 	test_err_suite();
+	test_read_file_suite();
 	return vtb_test_done();
 }

@@ -1,5 +1,6 @@
 #include "samples.h"
 #include "vtb/parse.h"
+#include "vtb/read_file.h"
 #include "vtb/schema.h"
 #include <errno.h>
 #include <jansson.h>
@@ -263,29 +264,15 @@ int cmp_parse_summary_json(const char *buf, size_t len, const char *name,
  * -1 on any other failure (message in err). */
 static int slurp(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
-	}
-	struct stat st;
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		fclose(f);
+	if (vtb_read_file(path, buf, len) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	if (errno == EISDIR)
 		return fail(err, errlen, "%s: not a regular file", path);
-	}
-	size_t n = (size_t)st.st_size;
-	char *b = malloc(n + 1);
-	if (!b || fread(b, 1, n, f) != n) {
-		free(b);
-		fclose(f);
+	if (errno == EIO)
 		return fail(err, errlen, "%s: read failed", path);
-	}
-	fclose(f);
-	b[n] = 0;
-	*buf = b;
-	*len = n;
-	return 1;
+	return fail(err, errlen, "%s: %s", path, strerror(errno));
 }
 
 int cmp_load_run(const char *dir, enum metric m, struct sample_set *out,
