@@ -1,14 +1,17 @@
 /* vtb-storm-ctf: statistics of a vtimer_storm LTTng-UST trace, optionally
  * checked against the storm's own --json report.
- * Exit: 0 consistent, 1 inconsistent (each problem on one line), 2 bad input. */
+ * Exit: 0 consistent, 1 inconsistent (each problem on one line) or bad input
+ * (one line), 2 usage error (docs/conventions.md). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "storm_ctf.h"
+#include "vtb/atomic_file.h"
+#include "vtb/err.h"
+#include "vtb/read_file.h"
 
 static const char usage[] =
 	"usage: vtb-storm-ctf TRACE_DIR [--expect STORM.json] [--json OUT.json]\n"
@@ -17,51 +20,26 @@ static const char usage[] =
 	"             per-thread cycles/min/max, overruns must be equal\n"
 	"  --json     write the trace's statistics as JSON\n";
 
+/* Bad input: one line, exit 1. */
 static void die(const char *what, const char *detail)
 {
-	fprintf(stderr, "vtb-storm-ctf: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-	exit(2);
+	vtb_die(VTB_EXIT_ERROR, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
 }
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap + 1);
-	size_t r;
-	while (buf && (r = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += r;
-		if (len == cap) {
-			char *nb = realloc(buf, 2 * cap + 1);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = '\0';
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
+	char *buf;
+	size_t len;
+	return vtb_read_file(path, &buf, &len) == 0 ? buf : NULL;
 }
 
 static int write_json(const char *path, const char *trace_dir, const struct storm_trace *t,
 		      const struct storm_trace_stats *s)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
+	struct vtb_atomic out;
+	if (vtb_atomic_open_path(&out, path))
 		return -1;
+	FILE *f = out.f;
 	char members[1024];
 	storm_summary_json_members(&s->sum, "      ", members, sizeof(members));
 	fprintf(f, "{\n  \"tool\": \"vtb-storm-ctf\",\n  \"trace\": \"");
@@ -73,37 +51,32 @@ static int write_json(const char *path, const char *trace_dir, const struct stor
 		t->source, t->mode, t->threads, (unsigned long long)t->interval_ns, (unsigned long long)t->nwake,
 		(unsigned long long)t->discarded_events, t->stop_reason, members,
 		(unsigned long long)t->stop_overruns);
-	int bad = fflush(f) != 0 || ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path)) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return vtb_atomic_commit(&out);
 }
 
 int main(int argc, char **argv)
 {
 	const char *dir = NULL, *expect = NULL, *json = NULL;
+	vtb_set_prog("vtb-storm-ctf");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--expect") || !strcmp(argv[i], "--json")) {
 			if (i + 1 >= argc)
-				die("option needs a file name", argv[i]);
+				return vtb_usage_error("option needs a file name: %s", argv[i]);
 			*(argv[i][2] == 'e' ? &expect : &json) = argv[i + 1];
 			i++;
 		} else if (argv[i][0] == '-') {
-			die("unknown option (see --help)", argv[i]);
+			return vtb_usage_error("unknown option: %s", argv[i]);
 		} else if (dir) {
-			die("more than one trace directory given", argv[i]);
+			return vtb_usage_error("more than one trace directory given: %s", argv[i]);
 		} else {
 			dir = argv[i];
 		}
 	}
 	if (!dir)
-		die("no trace directory given (see --help)", NULL);
+		return vtb_usage_error("no trace directory given");
 	char *expect_text = NULL;
 	if (expect && !(expect_text = slurp(expect)))
 		die(expect, strerror(errno));
@@ -138,13 +111,13 @@ int main(int argc, char **argv)
 			       expect);
 	}
 	if (json && write_json(json, dir, &t, &s)) {
-		fprintf(stderr, "vtb-storm-ctf: cannot write '%s'\n", json);
+		vtb_err("cannot write '%s': %s", json, strerror(errno));
 		problems++;
 	}
 	free(expect_text);
 	storm_trace_stats_free(&s);
 	storm_trace_free(&t);
 	if (problems)
-		fprintf(stderr, "vtb-storm-ctf: %u problem(s)\n", problems);
+		vtb_err("%u problem(s)", problems);
 	return problems ? 1 : 0;
 }

@@ -1,22 +1,12 @@
 /* Unit tests of the trace statistics and the JSON comparison (no trace
- * files needed: the trace is built in memory).  Last line 'N passed, N failed'. */
+ * files needed: the trace is built in memory). TAP (vtb/test.h). */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "storm_ctf.h"
-
-static int passed, failed;
-#define CHECK(c)                                                                        \
-	do {                                                                            \
-		if (c)                                                                  \
-			passed++;                                                       \
-		else {                                                                  \
-			failed++;                                                       \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-		}                                                                       \
-	} while (0)
+#include "vtb/test.h"
 
 static void make_trace(struct storm_trace *t, uint64_t n)
 {
@@ -64,20 +54,41 @@ static char *storm_json(const struct storm_trace_stats *s, double p99_delta, int
 	return buf;
 }
 
-int main(void)
+/* The usual fixture: a two-thread trace of 10001 wake-ups and its statistics. */
+static void setup(struct storm_trace *t, struct storm_trace_stats *s)
+{
+	char err[256];
+	make_trace(t, 10001);
+	CHECK(storm_trace_stats(t, s, err, sizeof(err)) == 0);
+}
+
+static void teardown(struct storm_trace *t, struct storm_trace_stats *s)
+{
+	storm_trace_stats_free(s);
+	storm_trace_free(t);
+}
+
+static void test_stats_of_a_trace(void)
 {
 	struct storm_trace t;
 	struct storm_trace_stats s;
-	char err[256];
 
-	make_trace(&t, 10001);
-	CHECK(storm_trace_stats(&t, &s, err, sizeof(err)) == 0);
+	setup(&t, &s);
 	CHECK(s.nthreads == 2 && s.thr[0].n == 5001 && s.thr[1].n == 5000);
 	CHECK(s.sum.n == 10001 && s.sum.min == t.stop_min && s.sum.max == t.stop_max);
 	CHECK(s.sum.p50 <= s.sum.p90 && s.sum.p90 <= s.sum.p99 && s.sum.p99 <= s.sum.p99_9 &&
 	      s.sum.p99_9 <= (double)s.sum.max);
 	CHECK(storm_trace_selfcheck(&t, &s) == 0);
+	teardown(&t, &s);
+}
 
+static void test_expect_compares_the_storm_json(void)
+{
+	struct storm_trace t;
+	struct storm_trace_stats s;
+	char err[256];
+
+	setup(&t, &s);
 	char *j = storm_json(&s, 0, 3);
 	CHECK(storm_trace_expect(&t, &s, j, err, sizeof(err)) == 0);
 	free(j);
@@ -99,8 +110,15 @@ int main(void)
 	free(j);
 	CHECK(storm_trace_expect(&t, &s, "{\"summary\": 1", err, sizeof(err)) == -1 && err[0]);
 	CHECK(storm_trace_expect(&t, &s, "{\"a\": 1}", err, sizeof(err)) == -1 && strstr(err, "summary"));
+	teardown(&t, &s);
+}
 
-	/* Self-consistency failures are each counted. */
+static void test_selfcheck_counts_each_failure(void)
+{
+	struct storm_trace t;
+	struct storm_trace_stats s;
+
+	setup(&t, &s);
 	t.discarded_events = 5;
 	CHECK(storm_trace_selfcheck(&t, &s) == 1);
 	t.discarded_events = 0;
@@ -113,21 +131,43 @@ int main(void)
 	t.field_mismatch = 1;
 	CHECK(storm_trace_selfcheck(&t, &s) == 1);
 	t.field_mismatch = 0;
-	storm_trace_stats_free(&s);
+	teardown(&t, &s);
+}
 
-	/* A wake-up naming a thread run_start did not announce. */
+/* A wake-up naming a thread run_start did not announce. */
+static void test_unannounced_thread(void)
+{
+	struct storm_trace t;
+	struct storm_trace_stats s;
+	char err[256];
+
+	make_trace(&t, 10001);
 	t.wake_thread[7] = 5;
 	CHECK(storm_trace_stats(&t, &s, err, sizeof(err)) == 0 && s.nthreads == 6);
 	CHECK(storm_trace_selfcheck(&t, &s) == 1);
 	storm_trace_stats_free(&s);
 	storm_trace_free(&t);
+}
 
-	/* Empty trace: no division by zero, zeros everywhere. */
+/* Empty trace: no division by zero, zeros everywhere. */
+static void test_empty_trace(void)
+{
+	struct storm_trace t;
+	struct storm_trace_stats s;
+	char err[256];
+
 	make_trace(&t, 0);
 	CHECK(storm_trace_stats(&t, &s, err, sizeof(err)) == 0 && s.sum.n == 0 && s.sum.p99 == 0);
 	storm_trace_stats_free(&s);
 	storm_trace_free(&t);
+}
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+int main(void)
+{
+	RUN(test_stats_of_a_trace);
+	RUN(test_expect_compares_the_storm_json);
+	RUN(test_selfcheck_counts_each_failure);
+	RUN(test_unannounced_thread);
+	RUN(test_empty_trace);
+	return vtb_test_done();
 }

@@ -1,4 +1,5 @@
 #include "summary_json.h"
+#include "vtb/schema.h"
 
 #include <math.h>
 #include <string.h>
@@ -102,7 +103,7 @@ json_t *vtb_summary_build(const struct vtb_report *r, const struct vtb_summary_o
 	    json_object_set_new(counts, "spurious", json_integer((json_int_t)r->spurious)) ||
 	    json_object_set_new(counts, "other", json_integer((json_int_t)r->other)))
 		goto fail;
-	if (json_object_set_new(root, "schema", json_string(VTB_SUMMARY_SCHEMA)) ||
+	if (json_object_set_new(root, "schema", json_string(VTB_SCHEMA_SUMMARY)) ||
 	    json_object_set_new(root, "label", o->label ? json_string(o->label) : json_null()) ||
 	    json_object_set_new(root, "platform_mode",
 				json_string(o->deterministic ? "deterministic" : "realtime")) ||
@@ -137,8 +138,8 @@ const char *vtb_summary_check(const json_t *s)
 	schema = json_string_value(json_object_get(s, "schema"));
 	if (!schema)
 		return "no \"schema\" member";
-	if (strcmp(schema, VTB_SUMMARY_SCHEMA) != 0)
-		return "unknown schema (want " VTB_SUMMARY_SCHEMA ")";
+	if (strcmp(schema, VTB_SCHEMA_SUMMARY) != 0)
+		return "unknown schema (want " VTB_SCHEMA_SUMMARY ")";
 	if (!json_is_object(json_object_get(s, "latency_ticks")) ||
 	    !json_is_object(json_object_get(s, "latency_ns")) ||
 	    !json_is_object(json_object_get(s, "counts")))

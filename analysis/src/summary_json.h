@@ -1,4 +1,4 @@
-/* Builds summary.json (schema "vtimer-bench/summary/1", docs/summary-format.md)
+/* Builds summary.json (schema VTB_SCHEMA_SUMMARY of vtb/schema.h, docs/summary-format.md)
  * from a parsed guest report. */
 #ifndef VTB_SUMMARY_JSON_H
 #define VTB_SUMMARY_JSON_H
@@ -6,8 +6,6 @@
 #include <jansson.h>
 
 #include "guest_protocol.h"
-
-#define VTB_SUMMARY_SCHEMA "vtimer-bench/summary/1"
 
 struct vtb_summary_opts {
 	const char *label;

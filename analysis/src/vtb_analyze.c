@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "vtb/atomic_file.h"
+#include "vtb/err.h"
 #include "csv_writer.h"
 #include "guest_protocol.h"
 #include "summary_json.h"
@@ -60,8 +61,7 @@ static void usage(FILE *f)
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, PROG ": %s (try --help)\n", msg);
-	return 2;
+	return vtb_usage_error("%s", msg);
 }
 
 /* The last path component, trailing slashes ignored; "." and ".." are resolved
@@ -95,12 +95,12 @@ static json_t *load_summary(const char *path)
 	const char *why;
 
 	if (!s) {
-		fprintf(stderr, PROG ": %s:%d: %s\n", path, jerr.line, jerr.text);
+		vtb_err("%s:%d: %s", path, jerr.line, jerr.text);
 		return NULL;
 	}
 	why = vtb_summary_check(s);
 	if (why) {
-		fprintf(stderr, PROG ": %s: not a summary: %s\n", path, why);
+		vtb_err("%s: not a summary: %s", path, why);
 		json_decref(s);
 		return NULL;
 	}
@@ -157,14 +157,14 @@ static int write_outputs(const char *dir, const struct vtb_report *r, const json
 		goto fail;
 	snprintf(path, sizeof(path), "%s/%s", dir, stale);
 	if (unlink(path) != 0 && errno != ENOENT)
-		fprintf(stderr, PROG ": warning: cannot remove stale %s: %s\n", path,
+		vtb_err("warning: cannot remove stale %s: %s", path,
 			strerror(errno));
 	return 0;
 fail:
 	if (what == dir)
-		fprintf(stderr, PROG ": %s: %s\n", dir, strerror(errno ? errno : EIO));
+		vtb_err("%s: %s", dir, strerror(errno ? errno : EIO));
 	else
-		fprintf(stderr, PROG ": %s/%s: %s\n", dir, what, strerror(errno ? errno : EIO));
+		vtb_err("%s/%s: %s", dir, what, strerror(errno ? errno : EIO));
 	vtb_atomic_abort(&o.summary);
 	vtb_atomic_abort(&o.csv);
 	return 1;
@@ -182,7 +182,7 @@ static int analyze(const char *log, const char *dir, const char *label, int dete
 	int rc;
 
 	if (!f) {
-		fprintf(stderr, PROG ": %s: %s\n", log, strerror(errno));
+		vtb_err("%s: %s", log, strerror(errno));
 		return 1;
 	}
 	vtb_report_init(&r);
@@ -191,15 +191,15 @@ static int analyze(const char *log, const char *dir, const char *label, int dete
 		fclose(f);
 	if (rc != 0) {
 		if (line)
-			fprintf(stderr, PROG ": %s:%lu: %s\n", log, line, err);
+			vtb_err("%s:%lu: %s", log, line, err);
 		else    /* empty input: there is no line to point at */
-			fprintf(stderr, PROG ": %s: %s\n", log, err);
+			vtb_err("%s: %s", log, err);
 		vtb_report_free(&r);
 		return 1;
 	}
 	summary = vtb_summary_build(&r, &opts);
 	if (!summary) {
-		fprintf(stderr, PROG ": out of memory building the summary\n");
+		vtb_err("out of memory building the summary");
 		vtb_report_free(&r);
 		return 1;
 	}
@@ -230,6 +230,7 @@ int main(int argc, char **argv)
 	char labelbuf[256];
 	int table = 0, c;
 
+	vtb_set_prog(PROG);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -241,9 +242,8 @@ int main(int argc, char **argv)
 		case 's': sum_a = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default:
-			fprintf(stderr, PROG ": unknown option or missing argument: %s (try --help)\n",
-				argv[optind - 1]);
-			return 2;
+			return vtb_usage_error("unknown option or missing argument: %s",
+					       argv[optind - 1]);
 		}
 	}
 	if (sum_a) {

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Runs each argument as a test command, shows its output, and sums the
-# 'N passed, N failed' last lines into one such line. A command that fails
+# 'N passed, N failed[, N skipped]' last lines (vtb/test.h's TAP summary)
+# into one 'N passed, N failed, N skipped' line. A command that fails
 # without that line counts as one failure. Exit 1 if anything failed.
 passed=0
 failed=0
+skipped=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for cmd in "$@"; do
@@ -11,8 +13,10 @@ for cmd in "$@"; do
   rc=$?
   cat "$out"
   last=$(tail -n 1 "$out")
-  p=$(printf '%s\n' "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p')
-  f=$(printf '%s\n' "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p')
+  re='^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}$'
+  p=$(printf '%s\n' "$last" | sed -n "s/$re/\\1/p")
+  f=$(printf '%s\n' "$last" | sed -n "s/$re/\\2/p")
+  s=$(printf '%s\n' "$last" | sed -n "s/$re/\\4/p")
   if [ -z "$p" ]; then
     echo "run-checks: '$cmd' exited $rc without a 'N passed, N failed' line"
     p=0
@@ -23,6 +27,7 @@ for cmd in "$@"; do
   fi
   passed=$((passed + p))
   failed=$((failed + f))
+  skipped=$((skipped + ${s:-0}))
 done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -259,7 +259,7 @@ static void cli_hist_and_summary_table(void)
 
 static void binary_missing(void)
 {
-	unit_cur_failed = 1;
+	vtb_test_fail_at(__FILE__, __LINE__, "cannot run %s", bin);
 }
 
 void cli_tests(const char *vtb_analyze)
@@ -269,8 +269,7 @@ void cli_tests(const char *vtb_analyze)
 	bin = vtb_analyze;
 	snprintf(tmp, sizeof(tmp), "/tmp/vtb-cli-XXXXXX");
 	if (access(bin, X_OK) != 0 || !mkdtemp(tmp)) {
-		fprintf(stderr, "cannot run %s\n", bin);
-		unit_run("cli_binary_present", binary_missing);
+		RUN(binary_missing);
 		return;
 	}
 	RUN(cli_ok);

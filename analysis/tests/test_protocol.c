@@ -34,11 +34,8 @@ static void expect_error(struct fx *x, unsigned long line, const char *prefix)
 	parse(x, &res);
 	CHECK(res.rc == -1);
 	CHECK(res.line == line);
-	if (strncmp(res.err, prefix, strlen(prefix)) != 0) {
-		unit_cur_failed = 1;
-		fprintf(stderr, "  error \"%s\" (line %lu) does not start with \"%s\"\n",
-			res.err, res.line, prefix);
-	}
+	CHECK_MSG(strncmp(res.err, prefix, strlen(prefix)) == 0,
+		  "error \"%s\" (line %lu) does not start with \"%s\"", res.err, res.line, prefix);
 	vtb_report_free(&res.r);
 }
 

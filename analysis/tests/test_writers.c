@@ -12,6 +12,7 @@
 #include "fixture.h"
 #include "guest_protocol.h"
 #include "summary_json.h"
+#include "vtb/schema.h"
 #include "summary_table.h"
 #include "unit.h"
 
@@ -107,7 +108,7 @@ static void summary_samples(void)
 	if (!s)
 		return;
 	CHECK(vtb_summary_check(s) == NULL);
-	CHECK_STR(json_string_value(json_object_get(s, "schema")), "vtimer-bench/summary/1");
+	CHECK_STR(json_string_value(json_object_get(s, "schema")), VTB_SCHEMA_SUMMARY);
 	CHECK_STR(json_string_value(json_object_get(s, "label")), "stock");
 	CHECK_STR(json_string_value(json_object_get(s, "platform_mode")), "deterministic");
 	CHECK_STR(json_string_value(json_object_get(s, "source")), "samples");

@@ -5,5 +5,10 @@
 int main(void)
 {
 	test_harness_suite();
+	test_sortkey_suite();
+	test_parse_suite();
+	test_trace_vocab_suite();
+	test_err_suite();
+	test_read_file_suite();
 	return vtb_test_done();
 }

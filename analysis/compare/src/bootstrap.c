@@ -1,10 +1,11 @@
 #include "bootstrap.h"
 #include "quantile.h"
 #include "rng.h"
+#include "vtb/quantile.h"
 #include <stdlib.h>
 #include <string.h>
 
-const char *boot_method_name(enum boot_method m)
+const char *cmp_boot_method_name(enum boot_method m)
 {
 	return m == BOOT_RESAMPLE ? "resample" : "order-statistic";
 }
@@ -19,18 +20,18 @@ static struct ranks ranks_for(size_t n)
 	struct ranks r;
 	r.med_lo = (n + 1) / 2;
 	r.med_hi = n / 2 + 1;
-	r.p99 = nearest_rank(99, 100, n);
+	r.p99 = vtb_nearest_rank(n, 99, 100);
 	return r;
 }
 
-void boot_order_stat_indices(struct rng *g, size_t n, const size_t *ranks,
+void cmp_boot_order_stat_indices(struct rng *g, size_t n, const size_t *ranks,
 			     size_t nr, size_t *idx)
 {
 	size_t prev_rank = 0;
 	double prev_u = 0.0, u = 0.0;
 	for (size_t i = 0; i < nr; i++) {
 		if (ranks[i] != prev_rank) {
-			double step = rng_beta(g, (double)(ranks[i] - prev_rank),
+			double step = cmp_rng_beta(g, (double)(ranks[i] - prev_rank),
 					       (double)(n - ranks[i] + 1));
 			u = prev_u + (1.0 - prev_u) * step;
 			prev_u = u;
@@ -47,7 +48,7 @@ static void rep_order_stat(struct rng *g, const double *v, size_t n,
 			   struct ranks rk, double *med, double *p99)
 {
 	size_t want[3] = { rk.med_lo, rk.med_hi, rk.p99 }, idx[3];
-	boot_order_stat_indices(g, n, want, 3, idx);
+	cmp_boot_order_stat_indices(g, n, want, 3, idx);
 	*med = 0.5 * (v[idx[0]] + v[idx[1]]);
 	*p99 = v[idx[2]];
 }
@@ -57,14 +58,14 @@ static void rep_resample(struct rng *g, const double *v, size_t n,
 			 double *p99)
 {
 	for (size_t i = 0; i < n; i++)
-		scratch[i] = v[rng_below(g, n)];
-	/* select_kth leaves smaller values left of k, so the later,
+		scratch[i] = v[cmp_rng_below(g, n)];
+	/* cmp_select_kth leaves smaller values left of k, so the later,
 	 * larger ranks can be selected in the right-hand part. */
-	double lo = select_kth(scratch, n, rk.med_lo - 1);
+	double lo = cmp_select_kth(scratch, n, rk.med_lo - 1);
 	double hi = rk.med_hi == rk.med_lo ? lo
-		: select_kth(scratch + rk.med_hi - 1, n - rk.med_hi + 1, 0);
+		: cmp_select_kth(scratch + rk.med_hi - 1, n - rk.med_hi + 1, 0);
 	double q = rk.p99 == rk.med_hi ? hi
-		: select_kth(scratch + rk.med_hi, n - rk.med_hi, rk.p99 - rk.med_hi - 1);
+		: cmp_select_kth(scratch + rk.med_hi, n - rk.med_hi, rk.p99 - rk.med_hi - 1);
 	*med = 0.5 * (lo + hi);
 	*p99 = q;
 }
@@ -94,7 +95,7 @@ static void percentile_ci(double *d, size_t reps, double alpha, struct boot_ci *
 	ci->hi = d[ih - 1];
 }
 
-int bootstrap_diffs(const double *a, size_t na, const double *b, size_t nb,
+int cmp_bootstrap_diffs(const double *a, size_t na, const double *b, size_t nb,
 		    size_t reps, uint64_t seed, double alpha,
 		    enum boot_method method, struct boot_result *out)
 {
@@ -102,9 +103,9 @@ int bootstrap_diffs(const double *a, size_t na, const double *b, size_t nb,
 	out->reps = reps;
 	out->seed = seed;
 	out->method = method;
-	out->median_diff.point = median_sorted(b, nb) - median_sorted(a, na);
-	out->p99_diff.point = quantile_sorted(b, nb, 99, 100) -
-			      quantile_sorted(a, na, 99, 100);
+	out->median_diff.point = cmp_median_sorted(b, nb) - cmp_median_sorted(a, na);
+	out->p99_diff.point = cmp_quantile_sorted(b, nb, 99, 100) -
+			      cmp_quantile_sorted(a, na, 99, 100);
 	if (reps == 0)
 		return 0;
 	double *dm = malloc(reps * sizeof *dm), *dq = malloc(reps * sizeof *dq);
@@ -118,7 +119,7 @@ int bootstrap_diffs(const double *a, size_t na, const double *b, size_t nb,
 		return -1;
 	}
 	struct rng g;
-	rng_seed(&g, seed);
+	cmp_rng_seed(&g, seed);
 	struct ranks ra = ranks_for(na), rb = ranks_for(nb);
 	for (size_t r = 0; r < reps; r++) {
 		double ma, qa, mb, qb;

@@ -31,17 +31,17 @@ struct boot_result {
 };
 
 /* a, b sorted ascending. Returns 0, or -1 on allocation failure. */
-int bootstrap_diffs(const double *a, size_t na, const double *b, size_t nb,
+int cmp_bootstrap_diffs(const double *a, size_t na, const double *b, size_t nb,
 		    size_t reps, uint64_t seed, double alpha,
 		    enum boot_method method, struct boot_result *out);
 
-const char *boot_method_name(enum boot_method m);
+const char *cmp_boot_method_name(enum boot_method m);
 
 struct rng;
 /* The core of BOOT_ORDER_STAT: for ascending 1-based ranks[0..nr), the
  * 0-based indices into the sorted sample of those order statistics of one
  * resample of size n. */
-void boot_order_stat_indices(struct rng *g, size_t n, const size_t *ranks,
+void cmp_boot_order_stat_indices(struct rng *g, size_t n, const size_t *ranks,
 			     size_t nr, size_t *idx);
 
 #endif

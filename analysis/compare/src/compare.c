@@ -1,7 +1,8 @@
 #include "compare.h"
 #include "quantile.h"
 #include "report.h"
-#include <errno.h>
+#include "vtb/err.h"
+#include "vtb/parse.h"
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,10 +28,10 @@ static void side_stats(const double *v, size_t n, struct side_stats *s)
 	s->n = n;
 	s->min = v[0];
 	s->max = v[n - 1];
-	s->median = median_sorted(v, n);
-	s->p90 = quantile_sorted(v, n, 9, 10);
-	s->p99 = quantile_sorted(v, n, 99, 100);
-	s->p99_9 = quantile_sorted(v, n, 999, 1000);
+	s->median = cmp_median_sorted(v, n);
+	s->p90 = cmp_quantile_sorted(v, n, 9, 10);
+	s->p99 = cmp_quantile_sorted(v, n, 99, 100);
+	s->p99_9 = cmp_quantile_sorted(v, n, 999, 1000);
 	s->mean = (double)(sum / n);
 }
 
@@ -42,23 +43,23 @@ int cmp_compute(const struct cmp_options *o, struct sample_set *a,
 		snprintf(err, errlen, "empty sample");
 		return -1;
 	}
-	sort_doubles(a->v, a->n);
-	sort_doubles(b->v, b->n);
+	cmp_sort_doubles(a->v, a->n);
+	cmp_sort_doubles(b->v, b->n);
 	side_stats(a->v, a->n, &c->a);
 	side_stats(b->v, b->n, &c->b);
-	c->identical = multisets_equal(a->v, a->n, b->v, b->n);
-	if (bootstrap_diffs(a->v, a->n, b->v, b->n, o->bootstrap, o->seed, o->alpha,
+	c->identical = cmp_multisets_equal(a->v, a->n, b->v, b->n);
+	if (cmp_bootstrap_diffs(a->v, a->n, b->v, b->n, o->bootstrap, o->seed, o->alpha,
 			    o->boot_method, &c->boot) ||
-	    mwu_test(a->v, a->n, b->v, b->n, &c->mwu) ||
-	    hl_estimate(a->v, a->n, b->v, b->n, o->alpha, &c->mwu, &c->hl)) {
+	    cmp_mwu_test(a->v, a->n, b->v, b->n, &c->mwu) ||
+	    cmp_hl_estimate(a->v, a->n, b->v, b->n, o->alpha, &c->mwu, &c->hl)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	brown_forsythe(a->v, a->n, b->v, b->n, &c->bf);
+	cmp_brown_forsythe(a->v, a->n, b->v, b->n, &c->bf);
 	c->threshold_abs = fabs(c->a.median) * o->threshold_pct / 100.0;
-	c->verdict = verdict_decide(c->identical, c->mwu.p, o->alpha, c->hl.shift,
+	c->verdict = cmp_verdict_decide(c->identical, c->mwu.p, o->alpha, c->hl.shift,
 				    c->a.median, o->threshold_pct);
-	c->spread = spread_decide(c->identical, c->bf.valid, c->bf.p, o->alpha,
+	c->spread = cmp_spread_decide(c->identical, c->bf.valid, c->bf.p, o->alpha,
 				  c->bf.mad_a, c->bf.mad_b);
 	return 0;
 }
@@ -77,31 +78,7 @@ static void usage(FILE *f)
 	      "  --fail-on-regression exit 3 when the verdict is \"slower\"\n"
 	      "  --help               this text\n"
 	      "Verdict: identical | faster | slower | no significant change. Exit: 0 ok, 1 bad input,\n"
-	      "3 slower with --fail-on-regression. See docs/comparison-statistics.md.\n", f);
-}
-
-static int parse_double(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || *end || end == s || !isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	if (*s == '-' || *s == 0)
-		return -1;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
+	      "2 usage error, 3 slower with --fail-on-regression. See docs/comparison-statistics.md.\n", f);
 }
 
 int cmp_main(int argc, char **argv)
@@ -120,6 +97,7 @@ int cmp_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cmp_options o;
+	vtb_set_prog("vtb-compare");
 	cmp_defaults(&o);
 	optind = 0; /* full getopt reset: tests call this more than once */
 	opterr = 0;
@@ -136,15 +114,15 @@ int cmp_main(int argc, char **argv)
 				goto bad_value;
 			break;
 		case O_ALPHA:
-			if (parse_double(optarg, &o.alpha) || !(o.alpha > 0.0 && o.alpha < 1.0))
+			if (vtb_parse_double(optarg, &o.alpha) || !(o.alpha > 0.0 && o.alpha < 1.0))
 				goto bad_value;
 			break;
 		case O_THRESH:
-			if (parse_double(optarg, &o.threshold_pct) || o.threshold_pct < 0.0)
+			if (vtb_parse_double(optarg, &o.threshold_pct) || o.threshold_pct < 0.0)
 				goto bad_value;
 			break;
 		case O_BOOT:
-			if (parse_u64(optarg, &u) || u > 10000000)
+			if (vtb_parse_u64_base(optarg, 0, &u) || u > 10000000)
 				goto bad_value;
 			o.bootstrap = (size_t)u;
 			break;
@@ -157,7 +135,7 @@ int cmp_main(int argc, char **argv)
 				goto bad_value;
 			break;
 		case O_SEED:
-			if (parse_u64(optarg, &o.seed))
+			if (vtb_parse_u64_base(optarg, 0, &o.seed))
 				goto bad_value;
 			break;
 		case O_JSON:
@@ -171,19 +149,14 @@ int cmp_main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			fprintf(stderr, "vtb-compare: unknown or incomplete option '%s' (try --help)\n",
-				argv[optind - 1]);
-			return 1;
+			return vtb_usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 		continue;
 bad_value:
-		fprintf(stderr, "vtb-compare: bad value '%s' for --%s (try --help)\n", optarg,
-			longopts[li].name);
-		return 1;
+		return vtb_usage_error("bad value '%s' for --%s", optarg, longopts[li].name);
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "vtb-compare: need exactly two run directories A_DIR B_DIR (try --help)\n");
-		return 1;
+		return vtb_usage_error("need exactly two run directories A_DIR B_DIR");
 	}
 	o.dir_a = argv[optind];
 	o.dir_b = argv[optind + 1];
@@ -193,25 +166,25 @@ bad_value:
 	struct comparison *c = calloc(1, sizeof *c);
 	int rc = 1;
 	if (!c) {
-		fprintf(stderr, "vtb-compare: out of memory\n");
+		vtb_err("out of memory");
 		return 1;
 	}
-	if (load_run(o.dir_a, o.metric, &a, &c->info_a, err, sizeof err) ||
-	    load_run(o.dir_b, o.metric, &b, &c->info_b, err, sizeof err) ||
+	if (cmp_load_run(o.dir_a, o.metric, &a, &c->info_a, err, sizeof err) ||
+	    cmp_load_run(o.dir_b, o.metric, &b, &c->info_b, err, sizeof err) ||
 	    cmp_compute(&o, &a, &b, c, err, sizeof err)) {
-		fprintf(stderr, "vtb-compare: %s\n", err);
+		vtb_err("%s", err);
 		goto out;
 	}
-	if (o.json_out && report_json_write(o.json_out, c, err, sizeof err)) {
-		fprintf(stderr, "vtb-compare: %s\n", err);
+	if (o.json_out && cmp_report_json_write(o.json_out, c, err, sizeof err)) {
+		vtb_err("%s", err);
 		goto out;
 	}
-	report_text(stdout, c);
+	cmp_report_text(stdout, c);
 	fflush(stdout);
-	rc = (o.fail_on_regression && c->verdict == V_SLOWER) ? 3 : 0;
+	rc = (o.fail_on_regression && c->verdict == V_SLOWER) ? VTB_EXIT_REGRESSION : VTB_EXIT_OK;
 out:
-	sample_set_free(&a);
-	sample_set_free(&b);
+	cmp_sample_set_free(&a);
+	cmp_sample_set_free(&b);
 	free(c);
 	return rc;
 }

@@ -45,8 +45,8 @@ void cmp_defaults(struct cmp_options *o);
 int cmp_compute(const struct cmp_options *o, struct sample_set *a,
 		struct sample_set *b, struct comparison *c, char *err, size_t errlen);
 /* Whole tool: parse argv, load, compute, print, write JSON. Returns the
- * exit status (0 ok, 1 bad input or usage, 3 slower with
- * --fail-on-regression). */
+ * exit status (0 ok, 1 bad input, 2 usage error, 3 slower with
+ * --fail-on-regression; docs/conventions.md). */
 int cmp_main(int argc, char **argv);
 
 #endif

@@ -1,12 +1,12 @@
 #include "distrib.h"
 #include <math.h>
 
-double normal_sf(double z)
+double cmp_normal_sf(double z)
 {
 	return 0.5 * erfc(z / sqrt(2.0));
 }
 
-double normal_quantile(double p)
+double cmp_normal_quantile(double p)
 {
 	/* Bisection on erfc: slow by textbook standards, but it is called a
 	 * handful of times per run and is accurate to a few ulps, so no table
@@ -15,7 +15,7 @@ double normal_quantile(double p)
 	if (!(p > 0.0 && p < 1.0))
 		return NAN;
 	if (p > 0.5)
-		return -normal_quantile(1.0 - p);
+		return -cmp_normal_quantile(1.0 - p);
 	double lo = -40.0, hi = 0.0;
 	for (int i = 0; i < 200; i++) {
 		double mid = 0.5 * (lo + hi);
@@ -33,34 +33,35 @@ double normal_quantile(double p)
  * x < (a+1)/(a+b+2); the caller uses the symmetry otherwise. The number of
  * terms grows like sqrt(max(a,b)), so half a million degrees of freedom
  * still converge in a few thousand steps. */
+#define LENTZ_TINY 1e-300
+
+/* One modified-Lentz step with partial numerator num: updates the running
+ * c and d and returns the factor the convergent is multiplied by. */
+static double lentz_step(double num, double *c, double *d)
+{
+	*d = 1.0 + num * *d;
+	if (fabs(*d) < LENTZ_TINY)
+		*d = LENTZ_TINY;
+	*c = 1.0 + num / *c;
+	if (fabs(*c) < LENTZ_TINY)
+		*c = LENTZ_TINY;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
 static double beta_cf(double x, double a, double b)
 {
-	const double tiny = 1e-300, eps = 1e-15;
+	const double eps = 1e-15;
 	double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0);
-	if (fabs(d) < tiny)
-		d = tiny;
+	if (fabs(d) < LENTZ_TINY)
+		d = LENTZ_TINY;
 	d = 1.0 / d;
 	double h = d;
 	for (int m = 1; m <= 1000000; m++) {
 		double m2 = 2.0 * m;
-		double num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-		d = 1.0 + num * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + num / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		h *= d * c;
-		num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-		d = 1.0 + num * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + num / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		double del = d * c;
+		/* even step, then odd step of the fraction's expansion */
+		h *= lentz_step(m * (b - m) * x / ((a + m2 - 1.0) * (a + m2)), &c, &d);
+		double del = lentz_step(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0)), &c, &d);
 		h *= del;
 		if (fabs(del - 1.0) < eps)
 			return h;
@@ -68,7 +69,7 @@ static double beta_cf(double x, double a, double b)
 	return NAN;
 }
 
-double beta_reg(double x, double a, double b)
+double cmp_beta_reg(double x, double a, double b)
 {
 	if (!(a > 0.0 && b > 0.0) || isnan(x))
 		return NAN;
@@ -83,7 +84,7 @@ double beta_reg(double x, double a, double b)
 	return 1.0 - front * beta_cf(1.0 - x, b, a) / b;
 }
 
-double f_sf(double f, double d1, double d2)
+double cmp_f_sf(double f, double d1, double d2)
 {
 	if (isnan(f))
 		return NAN;
@@ -91,5 +92,5 @@ double f_sf(double f, double d1, double d2)
 		return 1.0;
 	if (isinf(f))
 		return 0.0;
-	return beta_reg(d2 / (d2 + d1 * f), d2 / 2.0, d1 / 2.0);
+	return cmp_beta_reg(d2 / (d2 + d1 * f), d2 / 2.0, d1 / 2.0);
 }

@@ -1,4 +1,6 @@
 #include "quantile.h"
+#include "vtb/quantile.h"
+#include "vtb/sortkey.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,32 +8,16 @@
  * O(n), and for 10^6 samples several times faster than qsort's indirect
  * comparisons. Integer-valued latencies share most high bytes, and passes
  * whose byte is constant are skipped. */
-static uint64_t key_of(double d)
-{
-	uint64_t u;
-	d += 0.0; /* -0.0 -> +0.0 so equal values get equal keys */
-	memcpy(&u, &d, sizeof u);
-	return (u >> 63) ? ~u : (u | 0x8000000000000000ULL);
-}
-
-static double double_of(uint64_t k)
-{
-	uint64_t u = (k >> 63) ? (k & 0x7fffffffffffffffULL) : ~k;
-	double d;
-	memcpy(&d, &u, sizeof d);
-	return d;
-}
-
-static int cmp_double(const void *a, const void *b)
+static int order_doubles(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
-void sort_doubles(double *v, size_t n)
+void cmp_sort_doubles(double *v, size_t n)
 {
 	if (n < 256) {
-		qsort(v, n, sizeof *v, cmp_double);
+		qsort(v, n, sizeof *v, order_doubles);
 		return;
 	}
 	uint64_t *k = malloc(n * sizeof *k), *t = malloc(n * sizeof *t);
@@ -39,11 +25,11 @@ void sort_doubles(double *v, size_t n)
 		/* Out of memory for the scratch arrays: fall back, still correct. */
 		free(k);
 		free(t);
-		qsort(v, n, sizeof *v, cmp_double);
+		qsort(v, n, sizeof *v, order_doubles);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		k[i] = key_of(v[i]);
+		k[i] = vtb_sortkey_of_double(v[i]);
 	for (int shift = 0; shift < 64; shift += 8) {
 		size_t count[257] = {0};
 		for (size_t i = 0; i < n; i++)
@@ -59,35 +45,24 @@ void sort_doubles(double *v, size_t n)
 		t = sw;
 	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = double_of(k[i]);
+		v[i] = vtb_double_of_sortkey(k[i]);
 	free(k);
 	free(t);
 }
 
-size_t nearest_rank(uint64_t num, uint64_t den, size_t n)
+double cmp_quantile_sorted(const double *v, size_t n, uint64_t num, uint64_t den)
 {
-	/* Integer arithmetic: ceil(0.99 * 100) must be 99, not 100. */
-	unsigned __int128 r = ((unsigned __int128)num * n + den - 1) / den;
-	if (r < 1)
-		r = 1;
-	if (r > n)
-		r = n;
-	return (size_t)r;
+	return v[vtb_nearest_rank(n, num, den) - 1];
 }
 
-double quantile_sorted(const double *v, size_t n, uint64_t num, uint64_t den)
-{
-	return v[nearest_rank(num, den, n) - 1];
-}
-
-double median_sorted(const double *v, size_t n)
+double cmp_median_sorted(const double *v, size_t n)
 {
 	if (n % 2)
 		return v[n / 2];
 	return 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-double select_kth(double *v, size_t n, size_t k)
+double cmp_select_kth(double *v, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n - 1;
 	/* Median-of-three pivot; the inputs here are random resamples, so

@@ -1,5 +1,5 @@
 /* Sorting and order statistics on double samples.
- * Quantiles use the nearest-rank definition x_(ceil(p*n)): the result is
+ * Quantiles use libvtb's nearest-rank definition x_(ceil(p*n)) (vtb/quantile.h): the result is
  * always an observed value, so integer tick data give integer quantiles and
  * deterministic runs compare exactly. The median is the usual one (mean of
  * the two middle values when n is even). */
@@ -8,12 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-void sort_doubles(double *v, size_t n);
-/* 1-based nearest rank of the quantile num/den (0 < num/den <= 1) among n. */
-size_t nearest_rank(uint64_t num, uint64_t den, size_t n);
-double quantile_sorted(const double *v, size_t n, uint64_t num, uint64_t den);
-double median_sorted(const double *v, size_t n);
+void cmp_sort_doubles(double *v, size_t n);
+double cmp_quantile_sorted(const double *v, size_t n, uint64_t num, uint64_t den);
+double cmp_median_sorted(const double *v, size_t n);
 /* k-th smallest (0-based) of v, reordering v; O(n) expected. */
-double select_kth(double *v, size_t n, size_t k);
+double cmp_select_kth(double *v, size_t n, size_t k);
 
 #endif

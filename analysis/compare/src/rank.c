@@ -1,10 +1,11 @@
 #include "rank.h"
 #include "distrib.h"
+#include "vtb/sortkey.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-int mwu_test(const double *a, size_t na, const double *b, size_t nb,
+int cmp_mwu_test(const double *a, size_t na, const double *b, size_t nb,
 	     struct mwu_result *r)
 {
 	memset(r, 0, sizeof *r);
@@ -45,7 +46,7 @@ int mwu_test(const double *a, size_t na, const double *b, size_t nb,
 	r->z = NAN;
 
 	if (!r->ties && na < MWU_EXACT_MAX && nb < MWU_EXACT_MAX) {
-		double *cdf = mwu_exact_cdf(na, nb);
+		double *cdf = cmp_mwu_exact_cdf(na, nb);
 		if (!cdf)
 			return -1;
 		size_t u = (size_t)r->u_b; /* integral without ties */
@@ -65,21 +66,21 @@ int mwu_test(const double *a, size_t na, const double *b, size_t nb,
 		r->p = 1.0; /* every value equal: no evidence of anything */
 		return 0;
 	}
-	r->p = mwu_normal_p(r->u_b, r->mean, r->sigma, &r->z);
+	r->p = cmp_mwu_normal_p(r->u_b, r->mean, r->sigma, &r->z);
 	return 0;
 }
 
-double mwu_normal_p(double u, double mean, double sigma, double *z)
+double cmp_mwu_normal_p(double u, double mean, double sigma, double *z)
 {
 	double d = u - mean;
 	double corr = d > 0 ? 0.5 : (d < 0 ? -0.5 : 0.0);
 	double zz = (d - corr) / sigma;
 	if (z)
 		*z = zz;
-	return fmin(1.0, 2.0 * normal_sf(fabs(zz)));
+	return fmin(1.0, 2.0 * cmp_normal_sf(fabs(zz)));
 }
 
-double *mwu_exact_cdf(size_t m, size_t n)
+double *cmp_mwu_exact_cdf(size_t m, size_t n)
 {
 	/* Counts c(u; i, j) of arrangements with statistic u obey
 	 * c(u; i, j) = c(u - j; i - 1, j) + c(u; i, j - 1) (is the largest value
@@ -123,7 +124,7 @@ double *mwu_exact_cdf(size_t m, size_t n)
 	return cdf;
 }
 
-uint64_t diff_count_le(const double *a, size_t na, const double *b, size_t nb,
+uint64_t cmp_diff_count_le(const double *a, size_t na, const double *b, size_t nb,
 		       double d)
 {
 	/* For each b_j (ascending) the a_i with b_j - a_i <= d form a suffix
@@ -140,41 +141,25 @@ uint64_t diff_count_le(const double *a, size_t na, const double *b, size_t nb,
 	return count;
 }
 
-static uint64_t key_of(double d)
-{
-	uint64_t u;
-	d += 0.0;
-	memcpy(&u, &d, sizeof u);
-	return (u >> 63) ? ~u : (u | 0x8000000000000000ULL);
-}
-
-static double double_of(uint64_t k)
-{
-	uint64_t u = (k >> 63) ? (k & 0x7fffffffffffffffULL) : ~k;
-	double d;
-	memcpy(&d, &u, sizeof d);
-	return d + 0.0;
-}
-
-double diff_kth(const double *a, size_t na, const double *b, size_t nb,
+double cmp_diff_kth(const double *a, size_t na, const double *b, size_t nb,
 		uint64_t k)
 {
 	/* Binary search over the ordered bit patterns of doubles for the
 	 * smallest d with count_le(d) >= k. That d is always one of the
 	 * differences, found exactly in at most 64 counting passes. */
-	uint64_t lo = key_of(b[0] - a[na - 1]);
-	uint64_t hi = key_of(b[nb - 1] - a[0]);
+	uint64_t lo = vtb_sortkey_of_double(b[0] - a[na - 1]);
+	uint64_t hi = vtb_sortkey_of_double(b[nb - 1] - a[0]);
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo) / 2;
-		if (diff_count_le(a, na, b, nb, double_of(mid)) >= k)
+		if (cmp_diff_count_le(a, na, b, nb, vtb_double_of_sortkey(mid)) >= k)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return double_of(lo);
+	return vtb_double_of_sortkey(lo);
 }
 
-int hl_estimate(const double *a, size_t na, const double *b, size_t nb,
+int cmp_hl_estimate(const double *a, size_t na, const double *b, size_t nb,
 		double alpha, const struct mwu_result *mw, struct hl_result *r)
 {
 	memset(r, 0, sizeof *r);
@@ -182,17 +167,17 @@ int hl_estimate(const double *a, size_t na, const double *b, size_t nb,
 		return -1;
 	uint64_t N = (uint64_t)na * nb;
 	if (N % 2)
-		r->shift = diff_kth(a, na, b, nb, N / 2 + 1);
+		r->shift = cmp_diff_kth(a, na, b, nb, N / 2 + 1);
 	else
-		r->shift = 0.5 * (diff_kth(a, na, b, nb, N / 2) +
-				  diff_kth(a, na, b, nb, N / 2 + 1));
+		r->shift = 0.5 * (cmp_diff_kth(a, na, b, nb, N / 2) +
+				  cmp_diff_kth(a, na, b, nb, N / 2 + 1));
 
 	/* Interval ends are the k-th smallest and k-th largest differences,
 	 * k = the largest rank with P(U <= k - 1) <= alpha/2 under the null
 	 * (Hollander & Wolfe, ch. 4; R's wilcox.test uses the same ranks). */
 	uint64_t k;
 	if (mw->exact) {
-		double *cdf = mwu_exact_cdf(na, nb);
+		double *cdf = cmp_mwu_exact_cdf(na, nb);
 		if (!cdf)
 			return -1;
 		k = 0;
@@ -203,7 +188,7 @@ int hl_estimate(const double *a, size_t na, const double *b, size_t nb,
 		free(cdf);
 		r->exact = 1;
 	} else {
-		double z = normal_quantile(1.0 - alpha / 2.0);
+		double z = cmp_normal_quantile(1.0 - alpha / 2.0);
 		double kk = floor((double)N / 2.0 + 0.5 - z * mw->sigma);
 		k = kk < 0.0 ? 0 : (uint64_t)kk;
 	}
@@ -213,8 +198,8 @@ int hl_estimate(const double *a, size_t na, const double *b, size_t nb,
 		k = (N + 1) / 2;
 	r->k_lo = k;
 	r->k_hi = N - k + 1;
-	r->lo = diff_kth(a, na, b, nb, r->k_lo);
-	r->hi = diff_kth(a, na, b, nb, r->k_hi);
+	r->lo = cmp_diff_kth(a, na, b, nb, r->k_lo);
+	r->hi = cmp_diff_kth(a, na, b, nb, r->k_hi);
 	r->conf = 1.0 - alpha;
 	return 0;
 }

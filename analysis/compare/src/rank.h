@@ -24,23 +24,23 @@ struct mwu_result {
 	int exact;
 };
 
-int mwu_test(const double *a, size_t na, const double *b, size_t nb,
+int cmp_mwu_test(const double *a, size_t na, const double *b, size_t nb,
 	     struct mwu_result *r);
 
 /* Two-sided p from the normal approximation with continuity correction;
  * z (if not NULL) receives the corrected statistic. */
-double mwu_normal_p(double u, double mean, double sigma, double *z);
+double cmp_mwu_normal_p(double u, double mean, double sigma, double *z);
 
 /* Null distribution of U for sample sizes m, n without ties:
  * returns P(U <= u) for u = 0..m*n (malloc'd, m*n+1 entries), or NULL. */
-double *mwu_exact_cdf(size_t m, size_t n);
+double *cmp_mwu_exact_cdf(size_t m, size_t n);
 
 /* k-th smallest (1-based) of the na*nb differences b_j - a_i, in
  * O((na+nb) * 64) time and O(1) space, without forming the differences. */
-double diff_kth(const double *a, size_t na, const double *b, size_t nb,
+double cmp_diff_kth(const double *a, size_t na, const double *b, size_t nb,
 		uint64_t k);
 /* Number of differences b_j - a_i <= d. */
-uint64_t diff_count_le(const double *a, size_t na, const double *b, size_t nb,
+uint64_t cmp_diff_count_le(const double *a, size_t na, const double *b, size_t nb,
 		       double d);
 
 struct hl_result {
@@ -51,7 +51,7 @@ struct hl_result {
 	int exact;         /* interval ranks from the exact null distribution */
 };
 
-int hl_estimate(const double *a, size_t na, const double *b, size_t nb,
+int cmp_hl_estimate(const double *a, size_t na, const double *b, size_t nb,
 		double alpha, const struct mwu_result *mw, struct hl_result *r);
 
 #endif

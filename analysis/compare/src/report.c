@@ -1,11 +1,11 @@
 #include "report.h"
+#include "vtb/atomic_file.h"
+#include "vtb/schema.h"
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const char *unit_of(const struct comparison *c)
 {
@@ -50,11 +50,11 @@ static void row(FILE *f, const char *name, double a, double b)
 	fprintf(f, "  %-8s %16.10g %16.10g %+16.10g\n", name, a, b, b - a);
 }
 
-void report_text(FILE *f, const struct comparison *c)
+void cmp_report_text(FILE *f, const struct comparison *c)
 {
 	const struct side_stats *a = &c->a, *b = &c->b;
 	double conf = 1.0 - c->opt.alpha;
-	fprintf(f, "vtb-compare: B against A, metric %s (%s)\n", metric_name(c->opt.metric),
+	fprintf(f, "vtb-compare: B against A, metric %s (%s)\n", cmp_metric_name(c->opt.metric),
 		unit_note(c, &c->info_a));
 	fprintf(f, "  A: %s (%s, %s)\n", c->info_a.dir, c->info_a.mode, c->info_a.source);
 	fprintf(f, "  B: %s (%s, %s)\n", c->info_b.dir, c->info_b.mode, c->info_b.source);
@@ -82,7 +82,7 @@ void report_text(FILE *f, const struct comparison *c)
 	if (c->boot.reps) {
 		ci(f, conf, c->boot.p99_diff.lo, c->boot.p99_diff.hi);
 		fprintf(f, "\n  (percentile bootstrap, %zu replicates, %s method, seed %llu)\n",
-			c->boot.reps, boot_method_name(c->boot.method),
+			c->boot.reps, cmp_boot_method_name(c->boot.method),
 			(unsigned long long)c->boot.seed);
 	} else {
 		fprintf(f, "\n  (no bootstrap: --bootstrap 0)\n");
@@ -118,7 +118,7 @@ void report_text(FILE *f, const struct comparison *c)
 	}
 	fputc('\n', f);
 
-	fprintf(f, "verdict: %s", verdict_name(c->verdict));
+	fprintf(f, "verdict: %s", cmp_verdict_name(c->verdict));
 	if (c->verdict != V_IDENTICAL) {
 		fprintf(f, " (shift ");
 		snum(f, c->hl.shift);
@@ -128,7 +128,7 @@ void report_text(FILE *f, const struct comparison *c)
 		fprintf(f, "; needs p < %g and |shift| > %g%% = %.4g %s)", c->opt.alpha,
 			c->opt.threshold_pct, c->threshold_abs, unit_of(c));
 	}
-	fprintf(f, "\nspread: %s\n", spread_verdict_name(c->spread));
+	fprintf(f, "\nspread: %s\n", cmp_spread_verdict_name(c->spread));
 }
 
 static json_t *jnum(double v)
@@ -154,7 +154,7 @@ static json_t *ci_json(const struct comparison *c, const struct boot_ci *b)
 			 "ci_hi", have ? jnum(b->hi) : json_null());
 }
 
-char *report_json_dump(const struct comparison *c)
+char *cmp_report_json_dump(const struct comparison *c)
 {
 	json_t *root = json_pack(
 		"{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b,"
@@ -163,8 +163,8 @@ char *report_json_dump(const struct comparison *c)
 		" s:{s:o, s:o, s:o, s:o, s:I, s:I, s:b},"
 		" s:{s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o},"
 		" s:s, s:s}",
-		"schema", "vtimer-bench/compare/1",
-		"metric", metric_name(c->opt.metric),
+		"schema", VTB_SCHEMA_COMPARE,
+		"metric", cmp_metric_name(c->opt.metric),
 		"unit", unit_of(c),
 		"alpha", jnum(c->opt.alpha),
 		"threshold_pct", jnum(c->opt.threshold_pct),
@@ -178,7 +178,7 @@ char *report_json_dump(const struct comparison *c)
 		"bootstrap",
 		"replicates", (json_int_t)c->boot.reps,
 		"seed", (json_int_t)c->boot.seed,
-		"method", boot_method_name(c->boot.method),
+		"method", cmp_boot_method_name(c->boot.method),
 		"confidence", jnum(1.0 - c->opt.alpha),
 		"mann_whitney",
 		"u_b", jnum(c->mwu.u_b), "u_a", jnum(c->mwu.u_a), "z", jnum(c->mwu.z),
@@ -193,8 +193,8 @@ char *report_json_dump(const struct comparison *c)
 		"name", "brown-forsythe", "valid", c->bf.valid, "f", jnum(c->bf.f),
 		"df1", jnum(c->bf.df1), "df2", jnum(c->bf.df2), "p", jnum(c->bf.p),
 		"mad_a", jnum(c->bf.mad_a), "mad_b", jnum(c->bf.mad_b), "ratio", jnum(c->bf.ratio),
-		"verdict", verdict_name(c->verdict),
-		"spread_verdict", spread_verdict_name(c->spread));
+		"verdict", cmp_verdict_name(c->verdict),
+		"spread_verdict", cmp_spread_verdict_name(c->spread));
 	if (!root)
 		return NULL;
 	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
@@ -202,51 +202,22 @@ char *report_json_dump(const struct comparison *c)
 	return s;
 }
 
-int report_json_write(const char *path, const struct comparison *c, char *err, size_t errlen)
+int cmp_report_json_write(const char *path, const struct comparison *c, char *err, size_t errlen)
 {
-	char *text = report_json_dump(c);
+	char *text = cmp_report_json_dump(c);
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot build JSON", path);
 		return -1;
 	}
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp) {
-		free(text);
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	struct vtb_atomic out;
+	int rc = vtb_atomic_open_path(&out, path);
+	if (rc == 0) {
+		fputs(text, out.f);
+		fputc('\n', out.f);
+		rc = vtb_atomic_commit(&out);
 	}
-	/* Temp file beside the target, so rename() stays in one filesystem
-	 * and readers see the old file or the whole new one, never half. */
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	int rc = -1;
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	fchmod(fd, 0644); /* mkstemp makes 0600; results are for everyone */
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)w;
-	}
-	int ok = off == len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-	if (close(fd) != 0)
-		ok = 0;
-	if (!ok || rename(tmp, path) != 0) {
+	if (rc)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(tmp);
 	free(text);
 	return rc;
 }

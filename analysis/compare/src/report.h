@@ -5,11 +5,11 @@
 #include "compare.h"
 #include <stdio.h>
 
-void report_text(FILE *out, const struct comparison *c);
+void cmp_report_text(FILE *out, const struct comparison *c);
 /* Returns 0, or -1 with a message in err; never leaves a partial file. */
-int report_json_write(const char *path, const struct comparison *c,
+int cmp_report_json_write(const char *path, const struct comparison *c,
 		      char *err, size_t errlen);
 /* The JSON text itself (malloc'd), for tests. */
-char *report_json_dump(const struct comparison *c);
+char *cmp_report_json_dump(const struct comparison *c);
 
 #endif

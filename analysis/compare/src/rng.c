@@ -9,7 +9,7 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-void rng_seed(struct rng *r, uint64_t seed)
+void cmp_rng_seed(struct rng *r, uint64_t seed)
 {
 	uint64_t x = seed;
 	for (int i = 0; i < 4; i++)
@@ -21,7 +21,7 @@ static uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t rng_next(struct rng *r)
+uint64_t cmp_rng_next(struct rng *r)
 {
 	uint64_t *s = r->s;
 	uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -35,47 +35,47 @@ uint64_t rng_next(struct rng *r)
 	return result;
 }
 
-double rng_uniform(struct rng *r)
+double cmp_rng_uniform(struct rng *r)
 {
 	/* 53 random bits, shifted by half a step so 0 cannot come out. */
-	return ((double)(rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
+	return ((double)(cmp_rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
 }
 
-uint64_t rng_below(struct rng *r, uint64_t n)
+uint64_t cmp_rng_below(struct rng *r, uint64_t n)
 {
 	/* Rejection removes the modulo bias, which matters for small n. */
 	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
 	uint64_t x;
 	do
-		x = rng_next(r);
+		x = cmp_rng_next(r);
 	while (x >= limit);
 	return x % n;
 }
 
-double rng_normal(struct rng *r)
+double cmp_rng_normal(struct rng *r)
 {
 	/* Marsaglia polar method; the spare deviate is dropped so that the
 	 * stream position depends only on the number of calls. */
 	double u, v, s;
 	do {
-		u = 2.0 * rng_uniform(r) - 1.0;
-		v = 2.0 * rng_uniform(r) - 1.0;
+		u = 2.0 * cmp_rng_uniform(r) - 1.0;
+		v = 2.0 * cmp_rng_uniform(r) - 1.0;
 		s = u * u + v * v;
 	} while (s >= 1.0 || s == 0.0);
 	return u * sqrt(-2.0 * log(s) / s);
 }
 
-double rng_gamma(struct rng *r, double shape)
+double cmp_rng_gamma(struct rng *r, double shape)
 {
 	double d = shape - 1.0 / 3.0;
 	double c = 1.0 / sqrt(9.0 * d);
 	for (;;) {
-		double x = rng_normal(r);
+		double x = cmp_rng_normal(r);
 		double v = 1.0 + c * x;
 		if (v <= 0.0)
 			continue;
 		v = v * v * v;
-		double u = rng_uniform(r);
+		double u = cmp_rng_uniform(r);
 		if (u < 1.0 - 0.0331 * x * x * x * x)
 			return d * v;
 		if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
@@ -83,9 +83,9 @@ double rng_gamma(struct rng *r, double shape)
 	}
 }
 
-double rng_beta(struct rng *r, double a, double b)
+double cmp_rng_beta(struct rng *r, double a, double b)
 {
-	double x = rng_gamma(r, a);
-	double y = rng_gamma(r, b);
+	double x = cmp_rng_gamma(r, a);
+	double y = cmp_rng_gamma(r, b);
 	return x / (x + y);
 }

@@ -8,16 +8,16 @@
 
 struct rng { uint64_t s[4]; };
 
-void rng_seed(struct rng *r, uint64_t seed);
-uint64_t rng_next(struct rng *r);
+void cmp_rng_seed(struct rng *r, uint64_t seed);
+uint64_t cmp_rng_next(struct rng *r);
 /* Uniform on the open interval (0,1): never 0, so log() is safe. */
-double rng_uniform(struct rng *r);
+double cmp_rng_uniform(struct rng *r);
 /* Uniform integer in [0, n). */
-uint64_t rng_below(struct rng *r, uint64_t n);
-double rng_normal(struct rng *r);
+uint64_t cmp_rng_below(struct rng *r, uint64_t n);
+double cmp_rng_normal(struct rng *r);
 /* Gamma(shape, 1) for shape >= 1 (Marsaglia & Tsang 2000). */
-double rng_gamma(struct rng *r, double shape);
+double cmp_rng_gamma(struct rng *r, double shape);
 /* Beta(a, b) for a, b >= 1, as G_a / (G_a + G_b). */
-double rng_beta(struct rng *r, double a, double b);
+double cmp_rng_beta(struct rng *r, double a, double b);
 
 #endif

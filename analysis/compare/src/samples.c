@@ -1,4 +1,7 @@
 #include "samples.h"
+#include "vtb/parse.h"
+#include "vtb/read_file.h"
+#include "vtb/schema.h"
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -9,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *metric_name(enum metric m)
+const char *cmp_metric_name(enum metric m)
 {
 	return m == METRIC_NS ? "latency_ns" : "latency_ticks";
 }
@@ -23,7 +26,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-void sample_set_free(struct sample_set *s)
+void cmp_sample_set_free(struct sample_set *s)
 {
 	free(s->v);
 	s->v = NULL;
@@ -51,37 +54,19 @@ static int next_line(struct lines *l, const char **s, size_t *len)
 	return 1;
 }
 
-/* Field parsers: the whole field must be consumed. */
+/* Field parsers: the whole field must be consumed (libvtb's strict parsers). */
 static int field_int(const char *s, size_t len, long long *out)
 {
-	char tmp[32];
-	if (len == 0 || len >= sizeof tmp)
+	int64_t v;
+	if (vtb_parse_i64_n(s, len, &v))
 		return -1;
-	memcpy(tmp, s, len);
-	tmp[len] = 0;
-	char *end;
-	errno = 0;
-	long long v = strtoll(tmp, &end, 10);
-	if (errno || *end || end == tmp)
-		return -1;
-	*out = v;
+	*out = (long long)v;
 	return 0;
 }
 
 static int field_num(const char *s, size_t len, double *out)
 {
-	char tmp[64];
-	if (len == 0 || len >= sizeof tmp)
-		return -1;
-	memcpy(tmp, s, len);
-	tmp[len] = 0;
-	char *end;
-	errno = 0;
-	double v = strtod(tmp, &end);
-	if (errno || *end || end == tmp || !isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
+	return vtb_parse_double_n(s, len, out);
 }
 
 /* Split a line at commas into exactly `want` fields. */
@@ -118,17 +103,28 @@ static int push(struct sample_set *out, size_t *cap, double v)
 	return 0;
 }
 
-int parse_samples_csv(const char *buf, size_t len, const char *name,
-		      enum metric m, struct sample_set *out, char *err, size_t errlen)
+/* Starts reading a CSV whose first line must be header; out starts empty. */
+static int open_csv(struct lines *l, const char *buf, size_t len, const char *header,
+		    const char *name, struct sample_set *out, char *err, size_t errlen)
 {
-	static const char header[] = "tick,latency_ticks,latency_ns";
-	struct lines l = { buf, buf + len, 0 };
 	const char *s;
-	size_t sl, cap = 0;
+	size_t sl;
+	*l = (struct lines){ buf, buf + len, 0 };
 	out->v = NULL;
 	out->n = 0;
-	if (!next_line(&l, &s, &sl) || sl != sizeof header - 1 || memcmp(s, header, sl))
+	if (!next_line(l, &s, &sl) || sl != strlen(header) || memcmp(s, header, sl))
 		return fail(err, errlen, "%s: line 1: expected header '%s'", name, header);
+	return 0;
+}
+
+int cmp_parse_samples_csv(const char *buf, size_t len, const char *name,
+		      enum metric m, struct sample_set *out, char *err, size_t errlen)
+{
+	struct lines l;
+	const char *s;
+	size_t sl, cap = 0;
+	if (open_csv(&l, buf, len, "tick,latency_ticks,latency_ns", name, out, err, errlen))
+		return -1;
 	while (next_line(&l, &s, &sl)) {
 		if (sl == 0 && l.p >= l.end)
 			break; /* the final newline */
@@ -138,16 +134,16 @@ int parse_samples_csv(const char *buf, size_t len, const char *name,
 		double ns;
 		if (split(s, sl, f, fl, 3) || field_int(f[0], fl[0], &tick) ||
 		    field_int(f[1], fl[1], &lt) || field_num(f[2], fl[2], &ns)) {
-			sample_set_free(out);
+			cmp_sample_set_free(out);
 			return fail(err, errlen, "%s: line %zu: malformed row (want 'tick,latency_ticks,latency_ns')",
 				    name, l.lineno);
 		}
 		if (tick < 0 || lt < 0 || ns < 0.0) {
-			sample_set_free(out);
+			cmp_sample_set_free(out);
 			return fail(err, errlen, "%s: line %zu: negative value", name, l.lineno);
 		}
 		if (out->n >= SAMPLES_MAX || push(out, &cap, m == METRIC_NS ? ns : (double)lt)) {
-			sample_set_free(out);
+			cmp_sample_set_free(out);
 			return fail(err, errlen, "%s: line %zu: too many samples or out of memory", name, l.lineno);
 		}
 	}
@@ -156,7 +152,7 @@ int parse_samples_csv(const char *buf, size_t len, const char *name,
 	return 0;
 }
 
-unsigned long long hist_bucket_width(unsigned long long lo, int hist_shift)
+unsigned long long cmp_hist_bucket_width(unsigned long long lo, int hist_shift)
 {
 	if (hist_shift < 0 || hist_shift > 62)
 		return 0;
@@ -167,12 +163,11 @@ unsigned long long hist_bucket_width(unsigned long long lo, int hist_shift)
 	return (lo - (1ULL << k)) % w == 0 ? w : 0;
 }
 
-int parse_hist_csv(const char *buf, size_t len, const char *name,
+int cmp_parse_hist_csv(const char *buf, size_t len, const char *name,
 		   enum metric m, double ns_per_tick, int hist_shift,
 		   struct sample_set *out, char *err, size_t errlen)
 {
-	static const char header[] = "lo_ticks,count";
-	struct lines l = { buf, buf + len, 0 };
+	struct lines l;
 	const char *s;
 	size_t sl, cap = 0;
 	out->v = NULL;
@@ -181,8 +176,8 @@ int parse_hist_csv(const char *buf, size_t len, const char *name,
 		return fail(err, errlen, "%s: a histogram needs guest.hist_shift in summary.json", name);
 	if (m == METRIC_NS && !(ns_per_tick > 0.0))
 		return fail(err, errlen, "%s: latency_ns from a histogram needs clock.ns_per_tick in summary.json", name);
-	if (!next_line(&l, &s, &sl) || sl != sizeof header - 1 || memcmp(s, header, sl))
-		return fail(err, errlen, "%s: line 1: expected header '%s'", name, header);
+	if (open_csv(&l, buf, len, "lo_ticks,count", name, out, err, errlen))
+		return -1;
 	long long prev = -1;
 	while (next_line(&l, &s, &sl)) {
 		if (sl == 0 && l.p >= l.end)
@@ -192,24 +187,24 @@ int parse_hist_csv(const char *buf, size_t len, const char *name,
 		long long lo, count;
 		if (split(s, sl, f, fl, 2) || field_int(f[0], fl[0], &lo) ||
 		    field_int(f[1], fl[1], &count) || lo < 0 || count < 0) {
-			sample_set_free(out);
+			cmp_sample_set_free(out);
 			return fail(err, errlen, "%s: line %zu: malformed row (want 'lo_ticks,count', both >= 0)",
 				    name, l.lineno);
 		}
 		/* Bins must ascend: a repeated or out-of-order bin means the
 		 * file was concatenated or corrupted. */
 		if (lo <= prev) {
-			sample_set_free(out);
+			cmp_sample_set_free(out);
 			return fail(err, errlen, "%s: line %zu: bins not strictly ascending", name, l.lineno);
 		}
 		prev = lo;
 		if ((unsigned long long)count > SAMPLES_MAX - out->n) {
-			sample_set_free(out);
+			cmp_sample_set_free(out);
 			return fail(err, errlen, "%s: line %zu: more than %zu samples", name, l.lineno, SAMPLES_MAX);
 		}
-		unsigned long long w = hist_bucket_width((unsigned long long)lo, hist_shift);
+		unsigned long long w = cmp_hist_bucket_width((unsigned long long)lo, hist_shift);
 		if (w == 0) {
-			sample_set_free(out);
+			cmp_sample_set_free(out);
 			return fail(err, errlen, "%s: line %zu: %lld is not a bucket boundary for hist_shift %d",
 				    name, l.lineno, lo, hist_shift);
 		}
@@ -217,7 +212,7 @@ int parse_hist_csv(const char *buf, size_t len, const char *name,
 		double v = m == METRIC_NS ? mid * ns_per_tick : mid;
 		for (long long i = 0; i < count; i++)
 			if (push(out, &cap, v)) {
-				sample_set_free(out);
+				cmp_sample_set_free(out);
 				return fail(err, errlen, "%s: out of memory", name);
 			}
 	}
@@ -232,7 +227,7 @@ static double opt_number(json_t *obj, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-int parse_summary_json(const char *buf, size_t len, const char *name,
+int cmp_parse_summary_json(const char *buf, size_t len, const char *name,
 		       struct run_info *info, char *err, size_t errlen)
 {
 	json_error_t je;
@@ -244,8 +239,8 @@ int parse_summary_json(const char *buf, size_t len, const char *name,
 	const char *mode = json_string_value(json_object_get(root, "platform_mode"));
 	if (!json_is_object(root)) {
 		fail(err, errlen, "%s: not a JSON object", name);
-	} else if (!schema || strcmp(schema, "vtimer-bench/summary/1")) {
-		fail(err, errlen, "%s: schema is not \"vtimer-bench/summary/1\"", name);
+	} else if (!schema || strcmp(schema, VTB_SCHEMA_SUMMARY)) {
+		fail(err, errlen, "%s: schema is not \"" VTB_SCHEMA_SUMMARY "\"", name);
 	} else if (!mode || (strcmp(mode, "deterministic") && strcmp(mode, "realtime"))) {
 		fail(err, errlen, "%s: platform_mode must be \"deterministic\" or \"realtime\"", name);
 	} else {
@@ -269,32 +264,18 @@ int parse_summary_json(const char *buf, size_t len, const char *name,
  * -1 on any other failure (message in err). */
 static int slurp(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
-	}
-	struct stat st;
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		fclose(f);
+	if (vtb_read_file(path, buf, len) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	if (errno == EISDIR)
 		return fail(err, errlen, "%s: not a regular file", path);
-	}
-	size_t n = (size_t)st.st_size;
-	char *b = malloc(n + 1);
-	if (!b || fread(b, 1, n, f) != n) {
-		free(b);
-		fclose(f);
+	if (errno == EIO)
 		return fail(err, errlen, "%s: read failed", path);
-	}
-	fclose(f);
-	b[n] = 0;
-	*buf = b;
-	*len = n;
-	return 1;
+	return fail(err, errlen, "%s: %s", path, strerror(errno));
 }
 
-int load_run(const char *dir, enum metric m, struct sample_set *out,
+int cmp_load_run(const char *dir, enum metric m, struct sample_set *out,
 	     struct run_info *info, char *err, size_t errlen)
 {
 	char path[1200];
@@ -316,7 +297,7 @@ int load_run(const char *dir, enum metric m, struct sample_set *out,
 		return fail(err, errlen, "%s: missing", path);
 	if (r < 0)
 		return -1;
-	r = parse_summary_json(buf, len, path, info, err, errlen);
+	r = cmp_parse_summary_json(buf, len, path, info, err, errlen);
 	free(buf);
 	if (r)
 		return -1;
@@ -327,7 +308,7 @@ int load_run(const char *dir, enum metric m, struct sample_set *out,
 		return -1;
 	if (r > 0) {
 		snprintf(info->source, sizeof info->source, "samples.csv");
-		r = parse_samples_csv(buf, len, path, m, out, err, errlen);
+		r = cmp_parse_samples_csv(buf, len, path, m, out, err, errlen);
 	} else {
 		snprintf(path, sizeof path, "%s/hist.csv", dir);
 		r = slurp(path, &buf, &len, err, errlen);
@@ -336,7 +317,7 @@ int load_run(const char *dir, enum metric m, struct sample_set *out,
 		if (r < 0)
 			return -1;
 		snprintf(info->source, sizeof info->source, "hist.csv");
-		r = parse_hist_csv(buf, len, path, m, info->ns_per_tick, info->hist_shift, out,
+		r = cmp_parse_hist_csv(buf, len, path, m, info->ns_per_tick, info->hist_shift, out,
 				   err, errlen);
 	}
 	free(buf);
@@ -346,7 +327,7 @@ int load_run(const char *dir, enum metric m, struct sample_set *out,
 	 * disagreement means a truncated or mixed-up run directory. */
 	if (info->summary_n >= 0 && (size_t)info->summary_n != out->n) {
 		size_t n = out->n;
-		sample_set_free(out);
+		cmp_sample_set_free(out);
 		return fail(err, errlen, "%s: %s has %zu samples but summary.json latency_ticks.n = %lld",
 			    dir, info->source, n, info->summary_n);
 	}

@@ -27,22 +27,22 @@ struct sample_set {
 	size_t n;
 };
 
-const char *metric_name(enum metric m);
+const char *cmp_metric_name(enum metric m);
 
 /* Each returns 0, or -1 with a one-line message in err. `name` labels
  * messages (usually the file path). */
-int parse_samples_csv(const char *buf, size_t len, const char *name,
+int cmp_parse_samples_csv(const char *buf, size_t len, const char *name,
 		      enum metric m, struct sample_set *out, char *err, size_t errlen);
 /* Width of the log-linear bucket starting at lo, or 0 if lo is not a
  * bucket boundary for this hist_shift. */
-unsigned long long hist_bucket_width(unsigned long long lo, int hist_shift);
-int parse_hist_csv(const char *buf, size_t len, const char *name,
+unsigned long long cmp_hist_bucket_width(unsigned long long lo, int hist_shift);
+int cmp_parse_hist_csv(const char *buf, size_t len, const char *name,
 		   enum metric m, double ns_per_tick, int hist_shift,
 		   struct sample_set *out, char *err, size_t errlen);
-int parse_summary_json(const char *buf, size_t len, const char *name,
+int cmp_parse_summary_json(const char *buf, size_t len, const char *name,
 		       struct run_info *info, char *err, size_t errlen);
-int load_run(const char *dir, enum metric m, struct sample_set *out,
+int cmp_load_run(const char *dir, enum metric m, struct sample_set *out,
 	     struct run_info *info, char *err, size_t errlen);
-void sample_set_free(struct sample_set *s);
+void cmp_sample_set_free(struct sample_set *s);
 
 #endif

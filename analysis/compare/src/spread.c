@@ -24,14 +24,14 @@ static long double ss_within(const double *v, size_t n, double med, double zbar)
 	return s;
 }
 
-void brown_forsythe(const double *a, size_t na, const double *b, size_t nb,
+void cmp_brown_forsythe(const double *a, size_t na, const double *b, size_t nb,
 		    struct bf_result *r)
 {
 	memset(r, 0, sizeof *r);
 	r->f = r->p = r->ratio = NAN;
 	if (na == 0 || nb == 0)
 		return;
-	double meda = median_sorted(a, na), medb = median_sorted(b, nb);
+	double meda = cmp_median_sorted(a, na), medb = cmp_median_sorted(b, nb);
 	r->mad_a = mean_absdev(a, na, meda);
 	r->mad_b = mean_absdev(b, nb, medb);
 	r->ratio = r->mad_a > 0.0 ? r->mad_b / r->mad_a : NAN;
@@ -53,5 +53,5 @@ void brown_forsythe(const double *a, size_t na, const double *b, size_t nb,
 	} else {
 		r->f = (double)(ssb / (ssw / r->df2));
 	}
-	r->p = f_sf(r->f, r->df1, r->df2);
+	r->p = cmp_f_sf(r->f, r->df1, r->df2);
 }

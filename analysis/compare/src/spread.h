@@ -19,7 +19,7 @@ struct bf_result {
 };
 
 /* a, b sorted ascending. */
-void brown_forsythe(const double *a, size_t na, const double *b, size_t nb,
+void cmp_brown_forsythe(const double *a, size_t na, const double *b, size_t nb,
 		    struct bf_result *r);
 
 #endif

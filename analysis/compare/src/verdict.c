@@ -1,7 +1,7 @@
 #include "verdict.h"
 #include <math.h>
 
-int multisets_equal(const double *a, size_t na, const double *b, size_t nb)
+int cmp_multisets_equal(const double *a, size_t na, const double *b, size_t nb)
 {
 	if (na != nb)
 		return 0;
@@ -11,7 +11,7 @@ int multisets_equal(const double *a, size_t na, const double *b, size_t nb)
 	return 1;
 }
 
-enum verdict verdict_decide(int identical, double p, double alpha,
+enum verdict cmp_verdict_decide(int identical, double p, double alpha,
 			    double hl_shift, double median_a, double threshold_pct)
 {
 	if (identical)
@@ -26,7 +26,7 @@ enum verdict verdict_decide(int identical, double p, double alpha,
 	return V_NO_CHANGE;
 }
 
-enum spread_verdict spread_decide(int identical, int bf_valid, double p,
+enum spread_verdict cmp_spread_decide(int identical, int bf_valid, double p,
 				  double alpha, double mad_a, double mad_b)
 {
 	if (identical)
@@ -38,7 +38,7 @@ enum spread_verdict spread_decide(int identical, int bf_valid, double p,
 	return mad_b > mad_a ? S_WIDER : S_NARROWER;
 }
 
-const char *verdict_name(enum verdict v)
+const char *cmp_verdict_name(enum verdict v)
 {
 	switch (v) {
 	case V_IDENTICAL:
@@ -52,7 +52,7 @@ const char *verdict_name(enum verdict v)
 	}
 }
 
-const char *spread_verdict_name(enum spread_verdict v)
+const char *cmp_spread_verdict_name(enum spread_verdict v)
 {
 	switch (v) {
 	case S_IDENTICAL:

@@ -15,15 +15,15 @@ enum verdict { V_IDENTICAL, V_FASTER, V_SLOWER, V_NO_CHANGE };
 enum spread_verdict { S_IDENTICAL, S_WIDER, S_NARROWER, S_NO_CHANGE, S_UNKNOWN };
 
 /* a, b sorted: equal as multisets iff equal element by element. */
-int multisets_equal(const double *a, size_t na, const double *b, size_t nb);
+int cmp_multisets_equal(const double *a, size_t na, const double *b, size_t nb);
 
-enum verdict verdict_decide(int identical, double p, double alpha,
+enum verdict cmp_verdict_decide(int identical, double p, double alpha,
 			    double hl_shift, double median_a, double threshold_pct);
 /* bf_valid == 0 or a NaN p gives S_UNKNOWN. */
-enum spread_verdict spread_decide(int identical, int bf_valid, double p,
+enum spread_verdict cmp_spread_decide(int identical, int bf_valid, double p,
 				  double alpha, double mad_a, double mad_b);
 
-const char *verdict_name(enum verdict v);
-const char *spread_verdict_name(enum spread_verdict v);
+const char *cmp_verdict_name(enum verdict v);
+const char *cmp_spread_verdict_name(enum spread_verdict v);
 
 #endif

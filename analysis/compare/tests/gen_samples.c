@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 	long n = atol(argv[2]);
 	double shift = atof(argv[4]);
 	struct rng g;
-	rng_seed(&g, strtoull(argv[3], NULL, 0));
+	cmp_rng_seed(&g, strtoull(argv[3], NULL, 0));
 	mkdir(dir, 0755);
 	char path[4096];
 	snprintf(path, sizeof path, "%s/samples.csv", dir);
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(f, "tick,latency_ticks,latency_ns\n");
 	for (long i = 0; i < n; i++) {
-		long lt = lround(1000.0 * (1.0 + shift / 100.0) - 50.0 * log(rng_uniform(&g)));
+		long lt = lround(1000.0 * (1.0 + shift / 100.0) - 50.0 * log(cmp_rng_uniform(&g)));
 		fprintf(f, "%ld,%ld,%ld\n", i, lt, lt * 16);
 	}
 	fclose(f);

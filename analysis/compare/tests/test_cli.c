@@ -1,7 +1,7 @@
 /* The real binary, end to end on run directories made here: verdicts, exit
  * codes, one-line errors, JSON written whole or not at all, and
  * reproducible output. */
-#include "harness.h"
+#include "fixture.h"
 #include <fcntl.h>
 #include <stdarg.h>
 #include <jansson.h>
@@ -170,14 +170,17 @@ void test_cli(void)
 	CHECK(strcmp(jbuf, "old\n") == 0);
 	run(&o, dA, "/nonexistent/run", NULL);
 	CHECK(o.status == 1 && count_lines(o.se) == 1 && strstr(o.se, "not a run directory"));
+	/* Usage errors exit 2 (docs/conventions.md). */
 	run(&o, dA, NULL);
-	CHECK(o.status == 1 && count_lines(o.se) == 1);
+	CHECK(o.status == 2 && count_lines(o.se) == 1);
 	run(&o, dA, dS, "--alpha", "2", NULL);
-	CHECK(o.status == 1 && count_lines(o.se) == 1 && strstr(o.se, "--alpha"));
+	CHECK(o.status == 2 && count_lines(o.se) == 1 && strstr(o.se, "--alpha"));
 	run(&o, dA, dS, "--metric", "latency_us", NULL);
-	CHECK(o.status == 1 && count_lines(o.se) == 1);
+	CHECK(o.status == 2 && count_lines(o.se) == 1);
 	run(&o, dA, dS, "--frobnicate", NULL);
-	CHECK(o.status == 1 && count_lines(o.se) == 1);
+	CHECK(o.status == 2 && count_lines(o.se) == 1);
+	run(&o, dA, dS, "--bootstrap", "-1", NULL);
+	CHECK(o.status == 2 && count_lines(o.se) == 1 && strstr(o.se, "--bootstrap"));
 	run(&o, "--help", NULL);
 	CHECK(o.status == 0 && strstr(o.so, "usage: vtb-compare"));
 

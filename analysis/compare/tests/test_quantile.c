@@ -1,6 +1,7 @@
 /* Sorting and order statistics against qsort and hand-counted ranks. */
-#include "harness.h"
+#include "fixture.h"
 #include "quantile.h"
+#include "vtb/quantile.h"
 #include "rng.h"
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,9 @@ void test_quantile(void)
 	size_t n = 5000;
 	double *v = malloc(n * sizeof *v), *w = malloc(n * sizeof *w);
 	struct rng g;
-	rng_seed(&g, 42);
+	cmp_rng_seed(&g, 42);
 	for (size_t i = 0; i < n; i++) {
-		double x = (rng_uniform(&g) - 0.5) * 1e6;
+		double x = (cmp_rng_uniform(&g) - 0.5) * 1e6;
 		v[i] = (i % 3) ? x : (double)(long)(x / 1000.0);
 		if (i % 97 == 0)
 			v[i] = -0.0;
@@ -28,7 +29,7 @@ void test_quantile(void)
 			v[i] = 0.0;
 	}
 	memcpy(w, v, n * sizeof *v);
-	sort_doubles(v, n);
+	cmp_sort_doubles(v, n);
 	qsort(w, n, sizeof *w, cmpd);
 	int same = 1;
 	for (size_t i = 0; i < n; i++)
@@ -36,30 +37,30 @@ void test_quantile(void)
 			same = 0;
 	CHECK(same);
 
-	/* select_kth against the sorted array, at several ranks. */
+	/* cmp_select_kth against the sorted array, at several ranks. */
 	for (size_t k = 0; k < n; k += 777) {
 		memcpy(w, v, n * sizeof *v);
 		for (size_t i = n - 1; i > 0; i--) { /* shuffle */
-			size_t j = rng_below(&g, i + 1);
+			size_t j = cmp_rng_below(&g, i + 1);
 			double t = w[i];
 			w[i] = w[j];
 			w[j] = t;
 		}
-		CHECK(select_kth(w, n, k) == v[k]);
+		CHECK(cmp_select_kth(w, n, k) == v[k]);
 	}
 	free(v);
 	free(w);
 
 	/* Nearest rank: p99 of 100 values is the 99th, of 101 the 100th;
 	 * p50 of 4 is the 2nd; p99.9 of 1000 the 999th. */
-	CHECK(nearest_rank(99, 100, 100) == 99);
-	CHECK(nearest_rank(99, 100, 101) == 100);
-	CHECK(nearest_rank(1, 2, 4) == 2);
-	CHECK(nearest_rank(999, 1000, 1000) == 999);
-	CHECK(nearest_rank(9, 10, 1) == 1);
+	CHECK(vtb_nearest_rank(100, 99, 100) == 99);
+	CHECK(vtb_nearest_rank(101, 99, 100) == 100);
+	CHECK(vtb_nearest_rank(4, 1, 2) == 2);
+	CHECK(vtb_nearest_rank(1000, 999, 1000) == 999);
+	CHECK(vtb_nearest_rank(1, 9, 10) == 1);
 	double s[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-	CHECK(quantile_sorted(s, 10, 9, 10) == 9);
-	CHECK(quantile_sorted(s, 10, 99, 100) == 10);
-	CHECK(median_sorted(s, 10) == 5.5);
-	CHECK(median_sorted(s, 9) == 5);
+	CHECK(cmp_quantile_sorted(s, 10, 9, 10) == 9);
+	CHECK(cmp_quantile_sorted(s, 10, 99, 100) == 10);
+	CHECK(cmp_median_sorted(s, 10) == 5.5);
+	CHECK(cmp_median_sorted(s, 9) == 5);
 }

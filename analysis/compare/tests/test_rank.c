@@ -1,6 +1,6 @@
 /* Mann-Whitney and Hodges-Lehmann against published examples, table
  * critical values, hand computation and brute force. */
-#include "harness.h"
+#include "fixture.h"
 #include "rank.h"
 #include "rng.h"
 #include "quantile.h"
@@ -39,7 +39,7 @@ static void brute_cdf(unsigned m, unsigned n, double *cdf)
  * printed in Mann-Whitney critical-value tables. */
 static long critical_05(size_t m, size_t n)
 {
-	double *cdf = mwu_exact_cdf(m, n);
+	double *cdf = cmp_mwu_exact_cdf(m, n);
 	long c = -1;
 	for (size_t u = 0; u <= m * n; u++)
 		if (2.0 * cdf[u] <= 0.05)
@@ -52,20 +52,20 @@ static void sorted_copy(const double *src, size_t n, double *dst)
 {
 	for (size_t i = 0; i < n; i++)
 		dst[i] = src[i];
-	sort_doubles(dst, n);
+	cmp_sort_doubles(dst, n);
 }
 
 void test_rank(void)
 {
 	/* Exact null distribution, small cases by hand: m = n = 2 has
 	 * counts 1,1,2,1,1 over the 6 arrangements; m = n = 3 has P(U=0) = 1/20. */
-	double *cdf = mwu_exact_cdf(2, 2);
+	double *cdf = cmp_mwu_exact_cdf(2, 2);
 	CHECK_NEAR(cdf[0], 1.0 / 6, 1e-15);
 	CHECK_NEAR(cdf[1], 2.0 / 6, 1e-15);
 	CHECK_NEAR(cdf[2], 4.0 / 6, 1e-15);
 	CHECK_NEAR(cdf[4], 1.0, 1e-15);
 	free(cdf);
-	cdf = mwu_exact_cdf(3, 3);
+	cdf = cmp_mwu_exact_cdf(3, 3);
 	CHECK_NEAR(cdf[0], 1.0 / 20, 1e-15);
 	free(cdf);
 	/* ... and against brute-force enumeration for all m, n <= 7. */
@@ -74,7 +74,7 @@ void test_rank(void)
 		for (unsigned n = 1; n <= 7; n++) {
 			double ref[50];
 			brute_cdf(m, n, ref);
-			double *c = mwu_exact_cdf(m, n);
+			double *c = cmp_mwu_exact_cdf(m, n);
 			for (unsigned u = 0; u <= m * n; u++)
 				if (fabs(c[u] - ref[u]) > 1e-14)
 					all_match = 0;
@@ -93,7 +93,7 @@ void test_rank(void)
 	{
 		double t[] = { 1, 7, 8, 9, 10, 11 }, h[] = { 2, 3, 4, 5, 6, 12 };
 		struct mwu_result r;
-		CHECK(mwu_test(h, 6, t, 6, &r) == 0); /* A = hares, B = tortoises */
+		CHECK(cmp_mwu_test(h, 6, t, 6, &r) == 0); /* A = hares, B = tortoises */
 		CHECK(r.u_b == 25 && r.u_a == 11);
 		CHECK(r.exact && !r.ties);
 	}
@@ -110,11 +110,11 @@ void test_rank(void)
 		sorted_copy(y0, 5, y);
 		struct mwu_result r;
 		struct hl_result hl;
-		CHECK(mwu_test(x, 10, y, 5, &r) == 0);
+		CHECK(cmp_mwu_test(x, 10, y, 5, &r) == 0);
 		CHECK(r.u_a == 35 && r.u_b == 15);
 		CHECK(r.exact);
 		CHECK_NEAR(r.p, 0.2544, 5e-5);
-		CHECK(hl_estimate(x, 10, y, 5, 0.05, &r, &hl) == 0);
+		CHECK(cmp_hl_estimate(x, 10, y, 5, 0.05, &r, &hl) == 0);
 		CHECK_NEAR(hl.shift, -0.305, 1e-12);
 		CHECK_NEAR(hl.lo, -0.76, 1e-12);
 		CHECK_NEAR(hl.hi, 0.15, 1e-12);
@@ -128,7 +128,7 @@ void test_rank(void)
 	{
 		double a[] = { 1, 2, 2, 3 }, b[] = { 2, 3, 3, 4 };
 		struct mwu_result r;
-		CHECK(mwu_test(a, 4, b, 4, &r) == 0);
+		CHECK(cmp_mwu_test(a, 4, b, 4, &r) == 0);
 		CHECK(r.u_b == 13);
 		CHECK(r.tie_sum == 48);
 		CHECK(r.ties && !r.exact);
@@ -140,7 +140,7 @@ void test_rank(void)
 	{
 		double a[] = { 5, 5, 5 }, b[] = { 5, 5 };
 		struct mwu_result r;
-		CHECK(mwu_test(a, 3, b, 2, &r) == 0);
+		CHECK(cmp_mwu_test(a, 3, b, 2, &r) == 0);
 		CHECK(r.sigma == 0 && r.p == 1.0 && r.u_b == 3);
 	}
 	/* Normal approximation against the same table: at m = n = 20 the
@@ -148,11 +148,11 @@ void test_rank(void)
 	 * outside, as the exact table does (sd = sqrt(400*41/12)). */
 	{
 		double sd = sqrt(400.0 * 41.0 / 12.0);
-		CHECK(mwu_normal_p(127, 200, sd, NULL) < 0.05);
-		CHECK(mwu_normal_p(128, 200, sd, NULL) > 0.05);
-		CHECK(mwu_normal_p(273, 200, sd, NULL) < 0.05);
-		CHECK(mwu_normal_p(272, 200, sd, NULL) > 0.05);
-		CHECK(mwu_normal_p(200, 200, sd, NULL) == 1.0);
+		CHECK(cmp_mwu_normal_p(127, 200, sd, NULL) < 0.05);
+		CHECK(cmp_mwu_normal_p(128, 200, sd, NULL) > 0.05);
+		CHECK(cmp_mwu_normal_p(273, 200, sd, NULL) < 0.05);
+		CHECK(cmp_mwu_normal_p(272, 200, sd, NULL) > 0.05);
+		CHECK(cmp_mwu_normal_p(200, 200, sd, NULL) == 1.0);
 	}
 
 	/* Hodges-Lehmann by hand: A = {1,2,3}, B = {2,4,7}: differences
@@ -162,33 +162,33 @@ void test_rank(void)
 		double a[] = { 1, 2, 3 }, b[] = { 2, 4, 7 };
 		struct mwu_result r;
 		struct hl_result hl;
-		mwu_test(a, 3, b, 3, &r);
-		CHECK(hl_estimate(a, 3, b, 3, 0.05, &r, &hl) == 0 && hl.shift == 2);
-		CHECK(diff_kth(a, 3, b, 3, 1) == -1 && diff_kth(a, 3, b, 3, 9) == 6);
+		cmp_mwu_test(a, 3, b, 3, &r);
+		CHECK(cmp_hl_estimate(a, 3, b, 3, 0.05, &r, &hl) == 0 && hl.shift == 2);
+		CHECK(cmp_diff_kth(a, 3, b, 3, 1) == -1 && cmp_diff_kth(a, 3, b, 3, 9) == 6);
 		double c[] = { 1, 2 }, d[] = { 3, 5 };
-		mwu_test(c, 2, d, 2, &r);
-		CHECK(hl_estimate(c, 2, d, 2, 0.05, &r, &hl) == 0 && hl.shift == 2.5);
+		cmp_mwu_test(c, 2, d, 2, &r);
+		CHECK(cmp_hl_estimate(c, 2, d, 2, 0.05, &r, &hl) == 0 && hl.shift == 2.5);
 	}
 
-	/* diff_kth against sorting all differences, on fractional values
+	/* cmp_diff_kth against sorting all differences, on fractional values
 	 * with repeats, for every k. */
 	{
 		struct rng g;
-		rng_seed(&g, 7);
+		cmp_rng_seed(&g, 7);
 		double a[23], b[31], all[23 * 31];
 		for (int i = 0; i < 23; i++)
-			a[i] = (double)rng_below(&g, 40) / 8.0 - 1.3;
+			a[i] = (double)cmp_rng_below(&g, 40) / 8.0 - 1.3;
 		for (int j = 0; j < 31; j++)
-			b[j] = (double)rng_below(&g, 40) / 8.0 + 0.1;
-		sort_doubles(a, 23);
-		sort_doubles(b, 31);
+			b[j] = (double)cmp_rng_below(&g, 40) / 8.0 + 0.1;
+		cmp_sort_doubles(a, 23);
+		cmp_sort_doubles(b, 31);
 		for (int i = 0; i < 23; i++)
 			for (int j = 0; j < 31; j++)
 				all[i * 31 + j] = b[j] - a[i];
-		sort_doubles(all, 23 * 31);
+		cmp_sort_doubles(all, 23 * 31);
 		int ok = 1;
 		for (uint64_t k = 1; k <= 23 * 31; k++)
-			if (diff_kth(a, 23, b, 31, k) != all[k - 1])
+			if (cmp_diff_kth(a, 23, b, 31, k) != all[k - 1])
 				ok = 0;
 		CHECK(ok);
 	}
@@ -199,24 +199,24 @@ void test_rank(void)
 	{
 		enum { M = 1500, K = 1700 };
 		struct rng g;
-		rng_seed(&g, 11);
+		cmp_rng_seed(&g, 11);
 		double *a = malloc(M * sizeof *a), *b = malloc(K * sizeof *b);
 		double *all = malloc((size_t)M * K * sizeof *all);
 		for (int i = 0; i < M; i++)
-			a[i] = 170 + (double)rng_below(&g, 60) + (i % 100 == 0 ? 3000 : 0);
+			a[i] = 170 + (double)cmp_rng_below(&g, 60) + (i % 100 == 0 ? 3000 : 0);
 		for (int j = 0; j < K; j++)
-			b[j] = 171.5 + (double)rng_below(&g, 70) * 0.5;
-		sort_doubles(a, M);
-		sort_doubles(b, K);
+			b[j] = 171.5 + (double)cmp_rng_below(&g, 70) * 0.5;
+		cmp_sort_doubles(a, M);
+		cmp_sort_doubles(b, K);
 		for (size_t i = 0; i < M; i++)
 			for (size_t j = 0; j < K; j++)
 				all[i * K + j] = b[j] - a[i];
-		sort_doubles(all, (size_t)M * K);
+		cmp_sort_doubles(all, (size_t)M * K);
 		struct mwu_result r;
 		struct hl_result hl;
-		mwu_test(a, M, b, K, &r);
+		cmp_mwu_test(a, M, b, K, &r);
 		CHECK(!r.exact && r.ties);
-		CHECK(hl_estimate(a, M, b, K, 0.05, &r, &hl) == 0);
+		CHECK(cmp_hl_estimate(a, M, b, K, 0.05, &r, &hl) == 0);
 		uint64_t N = (uint64_t)M * K;
 		CHECK(hl.shift == 0.5 * (all[N / 2 - 1] + all[N / 2]));
 		CHECK(hl.lo == all[hl.k_lo - 1] && hl.hi == all[hl.k_hi - 1]);
@@ -233,23 +233,23 @@ void test_rank(void)
 		double a[6] = { 1, 2, 3, 4, 5, 6 }, b[6] = { 1.5, 2.5, 3.5, 4.5, 5.5, 6.5 };
 		struct mwu_result r;
 		struct hl_result hl;
-		mwu_test(a, 6, b, 6, &r);
+		cmp_mwu_test(a, 6, b, 6, &r);
 		CHECK(r.exact);
-		hl_estimate(a, 6, b, 6, 0.05, &r, &hl);
+		cmp_hl_estimate(a, 6, b, 6, 0.05, &r, &hl);
 		CHECK(hl.k_lo == 6 && hl.k_hi == 31);
 		r.exact = 0;
-		hl_estimate(a, 6, b, 6, 0.05, &r, &hl);
+		cmp_hl_estimate(a, 6, b, 6, 0.05, &r, &hl);
 		CHECK(hl.k_lo == 6 && hl.k_hi == 31);
 		double c[10], d[10];
 		for (int i = 0; i < 10; i++) {
 			c[i] = i;
 			d[i] = i + 0.5;
 		}
-		mwu_test(c, 10, d, 10, &r);
-		hl_estimate(c, 10, d, 10, 0.05, &r, &hl);
+		cmp_mwu_test(c, 10, d, 10, &r);
+		cmp_hl_estimate(c, 10, d, 10, 0.05, &r, &hl);
 		CHECK(hl.exact && hl.k_lo == 24);
 		r.exact = 0;
-		hl_estimate(c, 10, d, 10, 0.05, &r, &hl);
+		cmp_hl_estimate(c, 10, d, 10, 0.05, &r, &hl);
 		CHECK(hl.k_lo == 24);
 	}
 }

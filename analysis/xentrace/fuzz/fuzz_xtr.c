@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct xtr_stats *st = xtr_reader_stats(r);
 	if (st->bytes != size) /* every input byte is decoded or accounted as skipped */
 		abort();
-	struct xtr_report_meta meta = {.input_path = "fuzz", .cntfrq_hz = 62500000};
+	struct xtr_report_meta meta = {.input_path = "fuzz", .input_label = "fuzz", .cntfrq_hz = 62500000};
 	json_t *j = xtr_report_json(&an, st, &meta);
 	char *s = json_dumps(j, 0);
 	free(s);

@@ -5,28 +5,17 @@
 
 #include "xtr_events.h"
 
-static const char *const reason_names[XTR_R__N] = {
-	"sync_hvc", "sync_smc", "sync_sysreg", "sync_wfx", "sync_dabt", "sync_iabt",
-	"sync_other", "irq_vtimer", "irq_maint", "irq_other", "fiq", "serror",
-};
-static const char *const stage_names[XTR_S__N] = {
-	"cval_to_el2", "el2_to_inject", "inject_to_entry", "el2_to_entry", "cval_to_entry",
-};
-
-const char *xtr_reason_name(enum xtr_reason r) { return reason_names[r]; }
-const char *xtr_stage_name(enum xtr_stage s) { return stage_names[s]; }
-
-enum xtr_reason xtr_reason_of_ec(uint32_t ec)
+enum vtb_exit_reason xtr_reason_of_ec(uint32_t ec)
 {
 	switch (ec) {
-	case 0x12: case 0x16: return XTR_R_SYNC_HVC;
-	case 0x13: case 0x17: return XTR_R_SYNC_SMC;
-	case 0x01: return XTR_R_SYNC_WFX;
+	case 0x12: case 0x16: return VTB_EXIT_SYNC_HVC;
+	case 0x13: case 0x17: return VTB_EXIT_SYNC_SMC;
+	case 0x01: return VTB_EXIT_SYNC_WFX;
 	case 0x03: case 0x04: case 0x05: case 0x06: case 0x0c: case 0x18:
-		return XTR_R_SYNC_SYSREG;
-	case 0x24: return XTR_R_SYNC_DABT;
-	case 0x20: return XTR_R_SYNC_IABT;
-	default: return XTR_R_SYNC_OTHER;
+		return VTB_EXIT_SYNC_SYSREG;
+	case 0x24: return VTB_EXIT_SYNC_DABT;
+	case 0x20: return VTB_EXIT_SYNC_IABT;
+	default: return VTB_EXIT_SYNC_OTHER;
 	}
 }
 
@@ -40,9 +29,9 @@ void xtr_an_free(struct xtr_an *a)
 {
 	if (a->vcpu)
 		for (unsigned i = 0; i < a->nvcpu; i++) {
-			for (int r = 0; r < XTR_R__N; r++)
+			for (int r = 0; r < VTB_EXIT__N; r++)
 				xtr_hist_free(&a->vcpu[i].hyp[r]);
-			for (int s = 0; s < XTR_S__N; s++)
+			for (int s = 0; s < VTB_STAGE__N; s++)
 				xtr_hist_free(&a->vcpu[i].stage[s]);
 		}
 	free(a->pcpu);
@@ -120,6 +109,30 @@ static int cmp_u32(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	return a < b ? -1 : a > b;
+}
+
+int xtr_an_guest_vcpu(const struct xtr_an *a, uint32_t *dv)
+{
+	int best = -1, best_domu = 0;
+	uint64_t best_ticks = 0;
+
+	for (unsigned i = 0; i < a->nvcpu; i++) {
+		const struct xtr_vcpu *v = &a->vcpu[i];
+		uint32_t dom = v->dv >> 16;
+		int domu = dom != 0;
+		if (dom == XTR_DV_IDLE_DOM || !v->ticks_delivered)
+			continue;
+		if (best < 0 || domu > best_domu ||
+		    (domu == best_domu && v->ticks_delivered >= best_ticks)) {
+			best = (int)i;
+			best_domu = domu;
+			best_ticks = v->ticks_delivered;
+		}
+	}
+	if (best < 0)
+		return -1;
+	*dv = a->vcpu[best].dv;
+	return 0;
 }
 
 unsigned xtr_an_event_counts(const struct xtr_an *a, uint32_t *ids, uint64_t *counts)
@@ -212,7 +225,7 @@ static void open_tick(struct xtr_an *a, struct xtr_pcpu *p, uint32_t dv)
 	p->t_exit = p->exit_tsc;
 }
 
-static void tick_sample(struct xtr_an *a, struct xtr_vcpu *v, enum xtr_stage s,
+static void tick_sample(struct xtr_an *a, struct xtr_vcpu *v, enum vtb_tick_stage s,
 			uint64_t from, uint64_t to)
 {
 	uint64_t d;
@@ -229,14 +242,14 @@ static void complete_tick(struct xtr_an *a, struct xtr_pcpu *p, uint64_t now)
 		return;
 	v->ticks_complete++;
 	if (p->have_cval && p->have_exit)
-		tick_sample(a, v, XTR_S_CVAL_TO_EL2, p->t_cval, p->t_exit);
+		tick_sample(a, v, VTB_STAGE_CVAL_TO_EL2, p->t_cval, p->t_exit);
 	if (p->have_exit)
-		tick_sample(a, v, XTR_S_EL2_TO_INJECT, p->t_exit, p->t_inject);
-	tick_sample(a, v, XTR_S_INJECT_TO_ENTRY, p->t_inject, now);
+		tick_sample(a, v, VTB_STAGE_EL2_TO_INJECT, p->t_exit, p->t_inject);
+	tick_sample(a, v, VTB_STAGE_INJECT_TO_ENTRY, p->t_inject, now);
 	if (p->have_exit)
-		tick_sample(a, v, XTR_S_EL2_TO_ENTRY, p->t_exit, now);
+		tick_sample(a, v, VTB_STAGE_EL2_TO_ENTRY, p->t_exit, now);
 	if (p->have_cval)
-		tick_sample(a, v, XTR_S_CVAL_TO_ENTRY, p->t_cval, now);
+		tick_sample(a, v, VTB_STAGE_CVAL_TO_ENTRY, p->t_cval, now);
 }
 
 static inline uint64_t u64of(uint32_t lo, uint32_t hi)
@@ -310,17 +323,215 @@ void xtr_an_window_done(struct xtr_an *a)
 	a->an.vcpu_table_full = 0; /* the main pass counts these again */
 }
 
-void xtr_an_feed(struct xtr_an *a, const struct xtr_rec *r)
-{
-	struct xtr_pcpu *p = pcpu_get(a, r->cpu);
-	const uint32_t *d = r->extra;
-	struct xtr_vcpu *v;
+/* One handler per trace event: each updates the pCPU's open exit / open
+ * tick and the vCPU counters that event is evidence of. The NEED guard
+ * returns from the handler, which ends the record's processing. */
+#define UNUSED_OK __attribute__((unused)) /* not every event needs every argument */
+#define HANDLER(name) static inline void name(struct xtr_an *a UNUSED_OK, struct xtr_pcpu *p UNUSED_OK, \
+					    const struct xtr_rec *r UNUSED_OK, const uint32_t *d UNUSED_OK)
 
-	count_event(a, r->event);
-	if (!p) {
-		a->an.state_resets++; /* cannot happen: the decoder bounds cpu */
+static inline void set_resident(struct xtr_pcpu *p, uint32_t dv)
+{
+	p->cur_dv = dv;
+	p->have_cur = 1;
+}
+
+HANDLER(on_guest_exit)
+{
+	NEED(3);
+	uint32_t kind = d[0] & 0xff, ec = (d[0] >> 8) & 0x3f;
+	if (kind > 3) {
+		a->an.bad_exit_kind++;
 		return;
 	}
+	if (p->exit_open) {
+		a->an.exit_without_entry++;
+		close_exit(a, p, 0, 0);
+	}
+	p->exit_open = 1;
+	p->exit_kind = (uint8_t)kind;
+	p->exit_ec = (uint8_t)ec;
+	p->exit_classified = 0;
+	p->exit_tsc = r->tsc;
+	p->exit_dv = d[1];
+	p->exit_reason = (uint8_t)(kind == 0 ? xtr_reason_of_ec(ec) :
+				   kind == 1 ? VTB_EXIT_IRQ_OTHER :
+				   kind == 2 ? VTB_EXIT_FIQ : VTB_EXIT_SERROR);
+	set_resident(p, d[1]);
+}
+
+HANDLER(on_guest_entry)
+{
+	struct xtr_vcpu *v;
+	NEED(1);
+	if ((v = vcpu_get(a, d[0]))) {
+		v->entries++;
+		/* window end: the first entry at or after the last tick */
+		if (v->has_window && (int64_t)(r->tsc - v->win_last_tick) >= 0 &&
+		    (!v->has_win_end || (int64_t)(r->tsc - v->win_end) < 0)) {
+			v->win_end = r->tsc;
+			v->has_win_end = 1;
+		}
+	}
+	if (p->exit_open)
+		close_exit(a, p, 1, r->tsc);
+	else
+		a->an.entry_without_exit++;
+	if (p->tick_open && p->have_inject && p->tick_dv == d[0])
+		complete_tick(a, p, r->tsc);
+	set_resident(p, d[0]);
+}
+
+HANDLER(on_pirq)
+{
+	struct xtr_vcpu *v;
+	NEED(2);
+	/* The first physical IRQ handled in an IRQ exit is what caused it. */
+	if (p->exit_open && p->exit_kind == 1 && !p->exit_classified) {
+		p->exit_classified = 1;
+		if (d[0] == XTR_VTIMER_INTID)
+			p->exit_reason = VTB_EXIT_IRQ_VTIMER;
+		else if (d[0] == XTR_MAINT_INTID)
+			p->exit_reason = VTB_EXIT_IRQ_MAINT;
+	}
+	if (d[0] == XTR_VTIMER_INTID) {
+		if ((v = vcpu_get(a, d[1])))
+			v->pirq_vtimer++;
+		open_tick(a, p, d[1]);
+	}
+}
+
+HANDLER(on_vtimer_irq)
+{
+	struct xtr_vcpu *v;
+	NEED(6);
+	if ((v = vcpu_get(a, d[0]))) {
+		v->vtimer_irq++;
+		v->cntvoff = u64of(d[4], d[5]);
+		v->have_cntvoff = 1;
+	}
+	if (!(p->tick_open && !p->have_cval && !p->have_inject))
+		open_tick(a, p, d[0]);
+	p->tick_dv = d[0];
+	p->have_cval = 1;
+	/* CVAL is in the guest's virtual count; physical = virtual + CNTVOFF. */
+	p->t_cval = u64of(d[2], d[3]) + u64of(d[4], d[5]);
+}
+
+HANDLER(on_vtimer_expired)
+{
+	struct xtr_vcpu *v;
+	NEED(3);
+	if (!(v = vcpu_get(a, d[0])))
+		return;
+	v->vtimer_expired++;
+	open_tick(a, p, d[0]);
+	p->have_exit = 0; /* Xen's software timer, not the guest's PPI */
+	if (v->have_cntvoff) {
+		p->have_cval = 1;
+		p->t_cval = u64of(d[1], d[2]) + v->cntvoff;
+	}
+}
+
+HANDLER(on_virq_inject)
+{
+	struct xtr_vcpu *v;
+	NEED(4);
+	if (d[1] != XTR_VTIMER_INTID)
+		return;
+	if (!(v = vcpu_get(a, d[0])))
+		return;
+	v->ticks_delivered++;
+	if (((d[2] >> 4) & 0xf) == 1)
+		v->delivered_direct++;
+	else
+		v->delivered_sw++;
+	if (p->tick_open && !p->have_inject && p->tick_dv == d[0]) {
+		p->have_inject = 1;
+		p->t_inject = r->tsc;
+	} else {
+		v->delivered_untimed++;
+	}
+}
+
+HANDLER(on_lr_write)
+{
+	struct xtr_vcpu *v;
+	NEED(4);
+	if (p->have_cur && (v = vcpu_get(a, p->cur_dv))) {
+		v->lr_writes++;
+		/* a HW-mapped vtimer LR: how the direct path delivers a tick */
+		if (d[1] == XTR_VTIMER_INTID && (d[2] & 1))
+			v->lr_vtimer_hw++;
+		/* VIRQ_INJECT also fires when an in-flight vIRQ is only
+		 * re-raised; an LR write with the pending bit is a delivery. */
+		if (d[1] == XTR_VTIMER_INTID && (d[2] & 2))
+			v->delivered_lr++;
+	}
+}
+
+HANDLER(on_maint_irq)
+{
+	struct xtr_vcpu *v;
+	NEED(2);
+	if ((v = vcpu_get(a, d[0])))
+		v->maint_irqs++;
+}
+
+HANDLER(on_vtimer_save_restore)
+{
+	struct xtr_vcpu *v;
+	NEED(6);
+	if ((v = vcpu_get(a, d[0]))) {
+		if (r->event == TRC_ARM_VTIMER_SAVE)
+			v->vtimer_save++;
+		else
+			v->vtimer_restore++;
+		v->cntvoff = u64of(d[4], d[5]);
+		v->have_cntvoff = 1;
+	}
+}
+
+HANDLER(on_sched_switch)
+{
+	struct xtr_vcpu *v;
+	NEED(4);
+	uint32_t next = (d[2] << 16) | (d[3] & 0xffff);
+	p->switches++;
+	set_resident(p, next);
+	if (d[2] != XTR_DV_IDLE_DOM && (v = vcpu_get(a, next)))
+		v->sched_in++;
+}
+
+HANDLER(on_continue_running)
+{
+	NEED(1);
+	set_resident(p, d[0]);
+}
+
+HANDLER(on_lost_records)
+{
+	/* Reported whatever its shape: a lost-records record is never ignored. */
+	p->lost_events++;
+	a->lost_events++;
+	if (r->n_extra >= 1) {
+		p->lost_records += d[0];
+		a->lost_records += d[0];
+	}
+	reset_pcpu(a, p);
+}
+
+HANDLER(on_other_event)
+{
+	/* Runstate change into "running" tells us who is resident. */
+	if ((r->event & 0x0ffff00fu) == 0x00021001u && ((r->event >> 4) & 0xf) == 0 &&
+	    r->n_extra >= 1)
+		set_resident(p, d[0]);
+}
+
+/* Bookkeeping every record gets, whatever its event. */
+static inline void note_record(struct xtr_an *a, struct xtr_pcpu *p, const struct xtr_rec *r)
+{
 	p->records++;
 	p->seen = 1;
 	if (r->flags & (XTR_F_BACKWARD | XTR_F_AFTER_GAP))
@@ -332,175 +543,34 @@ void xtr_an_feed(struct xtr_an *a, const struct xtr_rec *r)
 			a->last_tsc = r->tsc;
 		a->have_tsc = 1;
 	}
+}
 
+void xtr_an_feed(struct xtr_an *a, const struct xtr_rec *r)
+{
+	struct xtr_pcpu *p = pcpu_get(a, r->cpu);
+	const uint32_t *d = r->extra;
+
+	count_event(a, r->event);
+	if (!p) {
+		a->an.state_resets++; /* cannot happen: the decoder bounds cpu */
+		return;
+	}
+	note_record(a, p, r);
 	switch (r->event) {
-	case TRC_ARM_GUEST_EXIT: {
-		NEED(3);
-		uint32_t kind = d[0] & 0xff, ec = (d[0] >> 8) & 0x3f;
-		if (kind > 3) {
-			a->an.bad_exit_kind++;
-			return;
-		}
-		if (p->exit_open) {
-			a->an.exit_without_entry++;
-			close_exit(a, p, 0, 0);
-		}
-		p->exit_open = 1;
-		p->exit_kind = (uint8_t)kind;
-		p->exit_ec = (uint8_t)ec;
-		p->exit_classified = 0;
-		p->exit_tsc = r->tsc;
-		p->exit_dv = d[1];
-		p->exit_reason = (uint8_t)(kind == 0 ? xtr_reason_of_ec(ec) :
-					   kind == 1 ? XTR_R_IRQ_OTHER :
-					   kind == 2 ? XTR_R_FIQ : XTR_R_SERROR);
-		p->cur_dv = d[1];
-		p->have_cur = 1;
-		break;
-	}
-	case TRC_ARM_GUEST_ENTRY:
-		NEED(1);
-		if ((v = vcpu_get(a, d[0]))) {
-			v->entries++;
-			/* window end: the first entry at or after the last tick */
-			if (v->has_window && (int64_t)(r->tsc - v->win_last_tick) >= 0 &&
-			    (!v->has_win_end || (int64_t)(r->tsc - v->win_end) < 0)) {
-				v->win_end = r->tsc;
-				v->has_win_end = 1;
-			}
-		}
-		if (p->exit_open)
-			close_exit(a, p, 1, r->tsc);
-		else
-			a->an.entry_without_exit++;
-		if (p->tick_open && p->have_inject && p->tick_dv == d[0])
-			complete_tick(a, p, r->tsc);
-		p->cur_dv = d[0];
-		p->have_cur = 1;
-		break;
-	case TRC_ARM_PIRQ:
-		NEED(2);
-		/* The first physical IRQ handled in an IRQ exit is what caused it. */
-		if (p->exit_open && p->exit_kind == 1 && !p->exit_classified) {
-			p->exit_classified = 1;
-			if (d[0] == XTR_VTIMER_INTID)
-				p->exit_reason = XTR_R_IRQ_VTIMER;
-			else if (d[0] == XTR_MAINT_INTID)
-				p->exit_reason = XTR_R_IRQ_MAINT;
-		}
-		if (d[0] == XTR_VTIMER_INTID) {
-			if ((v = vcpu_get(a, d[1])))
-				v->pirq_vtimer++;
-			open_tick(a, p, d[1]);
-		}
-		break;
-	case TRC_ARM_VTIMER_IRQ:
-		NEED(6);
-		if ((v = vcpu_get(a, d[0]))) {
-			v->vtimer_irq++;
-			v->cntvoff = u64of(d[4], d[5]);
-			v->have_cntvoff = 1;
-		}
-		if (!(p->tick_open && !p->have_cval && !p->have_inject))
-			open_tick(a, p, d[0]);
-		p->tick_dv = d[0];
-		p->have_cval = 1;
-		/* CVAL is in the guest's virtual count; physical = virtual + CNTVOFF. */
-		p->t_cval = u64of(d[2], d[3]) + u64of(d[4], d[5]);
-		break;
-	case TRC_ARM_VTIMER_EXPIRED:
-		NEED(3);
-		if (!(v = vcpu_get(a, d[0])))
-			break;
-		v->vtimer_expired++;
-		open_tick(a, p, d[0]);
-		p->have_exit = 0; /* Xen's software timer, not the guest's PPI */
-		if (v->have_cntvoff) {
-			p->have_cval = 1;
-			p->t_cval = u64of(d[1], d[2]) + v->cntvoff;
-		}
-		break;
-	case TRC_ARM_VIRQ_INJECT:
-		NEED(4);
-		if (d[1] != XTR_VTIMER_INTID)
-			break;
-		if (!(v = vcpu_get(a, d[0])))
-			break;
-		v->ticks_delivered++;
-		if (((d[2] >> 4) & 0xf) == 1)
-			v->delivered_direct++;
-		else
-			v->delivered_sw++;
-		if (p->tick_open && !p->have_inject && p->tick_dv == d[0]) {
-			p->have_inject = 1;
-			p->t_inject = r->tsc;
-		} else {
-			v->delivered_untimed++;
-		}
-		break;
-	case TRC_ARM_LR_WRITE:
-		NEED(4);
-		if (p->have_cur && (v = vcpu_get(a, p->cur_dv))) {
-			v->lr_writes++;
-			/* a HW-mapped vtimer LR: how the direct path delivers a tick */
-			if (d[1] == XTR_VTIMER_INTID && (d[2] & 1))
-				v->lr_vtimer_hw++;
-			/* VIRQ_INJECT also fires when an in-flight vIRQ is only
-			 * re-raised; an LR write with the pending bit is a delivery. */
-			if (d[1] == XTR_VTIMER_INTID && (d[2] & 2))
-				v->delivered_lr++;
-		}
-		break;
-	case TRC_ARM_MAINT_IRQ:
-		NEED(2);
-		if ((v = vcpu_get(a, d[0])))
-			v->maint_irqs++;
-		break;
+	case TRC_ARM_GUEST_EXIT: on_guest_exit(a, p, r, d); break;
+	case TRC_ARM_GUEST_ENTRY: on_guest_entry(a, p, r, d); break;
+	case TRC_ARM_PIRQ: on_pirq(a, p, r, d); break;
+	case TRC_ARM_VTIMER_IRQ: on_vtimer_irq(a, p, r, d); break;
+	case TRC_ARM_VTIMER_EXPIRED: on_vtimer_expired(a, p, r, d); break;
+	case TRC_ARM_VIRQ_INJECT: on_virq_inject(a, p, r, d); break;
+	case TRC_ARM_LR_WRITE: on_lr_write(a, p, r, d); break;
+	case TRC_ARM_MAINT_IRQ: on_maint_irq(a, p, r, d); break;
 	case TRC_ARM_VTIMER_SAVE:
-	case TRC_ARM_VTIMER_RESTORE:
-		NEED(6);
-		if ((v = vcpu_get(a, d[0]))) {
-			if (r->event == TRC_ARM_VTIMER_SAVE)
-				v->vtimer_save++;
-			else
-				v->vtimer_restore++;
-			v->cntvoff = u64of(d[4], d[5]);
-			v->have_cntvoff = 1;
-		}
-		break;
-	case TRC_SCHED_SWITCH: {
-		NEED(4);
-		uint32_t next = (d[2] << 16) | (d[3] & 0xffff);
-		p->switches++;
-		p->cur_dv = next;
-		p->have_cur = 1;
-		if (d[2] != XTR_DV_IDLE_DOM && (v = vcpu_get(a, next)))
-			v->sched_in++;
-		break;
-	}
-	case TRC_SCHED_CONTINUE_RUNNING:
-		NEED(1);
-		p->cur_dv = d[0];
-		p->have_cur = 1;
-		break;
-	case XTR_EVT_LOST_RECORDS:
-		/* Reported whatever its shape: a lost-records record is never ignored. */
-		p->lost_events++;
-		a->lost_events++;
-		if (r->n_extra >= 1) {
-			p->lost_records += d[0];
-			a->lost_records += d[0];
-		}
-		reset_pcpu(a, p);
-		break;
-	default:
-		/* Runstate change into "running" tells us who is resident. */
-		if ((r->event & 0x0ffff00fu) == 0x00021001u && ((r->event >> 4) & 0xf) == 0 &&
-		    r->n_extra >= 1) {
-			p->cur_dv = d[0];
-			p->have_cur = 1;
-		}
-		break;
+	case TRC_ARM_VTIMER_RESTORE: on_vtimer_save_restore(a, p, r, d); break;
+	case TRC_SCHED_SWITCH: on_sched_switch(a, p, r, d); break;
+	case TRC_SCHED_CONTINUE_RUNNING: on_continue_running(a, p, r, d); break;
+	case XTR_EVT_LOST_RECORDS: on_lost_records(a, p, r, d); break;
+	default: on_other_event(a, p, r, d); break;
 	}
 }
 

@@ -6,31 +6,21 @@
 
 #include <stdint.h>
 
+#include "vtb/trace_vocab.h"
 #include "xtr_decode.h"
 #include "xtr_hist.h"
 
-enum xtr_reason {
-	XTR_R_SYNC_HVC, XTR_R_SYNC_SMC, XTR_R_SYNC_SYSREG, XTR_R_SYNC_WFX,
-	XTR_R_SYNC_DABT, XTR_R_SYNC_IABT, XTR_R_SYNC_OTHER,
-	XTR_R_IRQ_VTIMER, XTR_R_IRQ_MAINT, XTR_R_IRQ_OTHER,
-	XTR_R_FIQ, XTR_R_SERROR, XTR_R__N
-};
-enum xtr_stage {
-	XTR_S_CVAL_TO_EL2, XTR_S_EL2_TO_INJECT, XTR_S_INJECT_TO_ENTRY,
-	XTR_S_EL2_TO_ENTRY, XTR_S_CVAL_TO_ENTRY, XTR_S__N
-};
-const char *xtr_reason_name(enum xtr_reason r);
-const char *xtr_stage_name(enum xtr_stage s);
-enum xtr_reason xtr_reason_of_ec(uint32_t ec);
+/* Exit reasons and tick stages are libvtb's trace vocabulary (vtb/trace_vocab.h). */
+enum vtb_exit_reason xtr_reason_of_ec(uint32_t ec);
 
 #define XTR_MAX_VCPUS 64u
 #define XTR_EVCOUNT_SLOTS 4096u
 
 struct xtr_vcpu {
 	uint32_t dv;
-	uint64_t exits[XTR_R__N];
-	struct xtr_hist hyp[XTR_R__N];     /* exit -> next entry on the same pCPU */
-	struct xtr_hist stage[XTR_S__N];
+	uint64_t exits[VTB_EXIT__N];
+	struct xtr_hist hyp[VTB_EXIT__N];     /* exit -> next entry on the same pCPU */
+	struct xtr_hist stage[VTB_STAGE__N];
 	uint64_t exits_total, exits_timed;
 	uint64_t entries;
 	uint64_t ticks_delivered, delivered_sw, delivered_direct, delivered_untimed;
@@ -46,7 +36,7 @@ struct xtr_vcpu {
 	 * so that exits per tick count only what the ticks caused. */
 	uint8_t has_window, has_win_end;
 	uint64_t win_first, win_last_tick, win_end;
-	uint64_t out_exits[XTR_R__N], out_total, out_timed, out_hyp_sum;
+	uint64_t out_exits[VTB_EXIT__N], out_total, out_timed, out_hyp_sum;
 };
 
 struct xtr_pcpu {
@@ -108,5 +98,11 @@ void xtr_an_free(struct xtr_an *a);
 /* Event counts, sorted by id into ids/counts (caller arrays of XTR_EVCOUNT_SLOTS). */
 unsigned xtr_an_event_counts(const struct xtr_an *a, uint32_t *ids, uint64_t *counts);
 const struct xtr_vcpu *xtr_an_find(const struct xtr_an *a, uint32_t dv);
+/* The one definition of the storm guest's vCPU: the one Xen delivered the
+ * most timer ticks to, a domU's before dom0's (in a traced run dom0 only
+ * hosts the tools), never the idle domain; on a tie the later vCPU. 0 with
+ * *dv set, or -1 if no vCPU received a tick. trace-summary.json records
+ * the choice (guest.vcpu) so that no reader chooses again. */
+int xtr_an_guest_vcpu(const struct xtr_an *a, uint32_t *dv);
 
 #endif

@@ -1,5 +1,6 @@
 /* vtb-xentrace-analyze: per-vCPU exits, hypervisor time and tick latency
- * stages from a xentrace capture; writes OUT/trace-summary.json atomically. */
+ * stages from a xentrace capture; writes OUT/trace-summary.json atomically.
+ * Exit 0 ok, 1 bad input or output error, 2 usage (docs/conventions.md). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,12 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vtb/atomic_file.h"
+#include "vtb/err.h"
+#include "vtb/parse.h"
 #include "xtr_analyze.h"
 #include "xtr_decode.h"
 #include "xtr_events.h"
 #include "xtr_report.h"
-
-static const char *prog = "vtb-xentrace-analyze";
 
 struct first_issue {
 	int have;
@@ -31,11 +33,51 @@ static void on_issue(void *ctx, enum xtr_issue what, uint64_t off, const char *d
 		 xtr_issue_name(what), detail);
 }
 
-static void usage(void)
+struct options {
+	const char *path, *outdir, *guest_path, *guest_vcpu;
+	uint64_t hz;
+	int partial_ok, quiet;
+};
+
+static const char usage_text[] =
+	"usage: vtb-xentrace-analyze FILE --out-dir DIR [--guest-summary summary.json] "
+	"[--guest-vcpu DOM:VCPU] [--cntfrq HZ] [--partial-ok] [--quiet]\n"
+	"Writes DIR/trace-summary.json (docs/xentrace-decoder.md); paths under DIR's parent\n"
+	"(the run directory) are recorded relative to it. Exit 0 ok, 1 bad input, 2 usage.\n";
+
+/* 0, -1 after --help, or VTB_EXIT_USAGE after a one-line message. */
+static int parse_args(int argc, char **argv, struct options *o)
 {
-	fprintf(stderr, "usage: %s FILE --out-dir DIR [--guest-summary summary.json] "
-		"[--guest-vcpu DOM:VCPU] [--cntfrq HZ] [--partial-ok] [--quiet]\n", prog);
-	exit(2);
+	*o = (struct options){.hz = 62500000};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int has_value = i + 1 < argc;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage_text, stdout);
+			return -1;
+		} else if (!strcmp(a, "--out-dir") && has_value)
+			o->outdir = argv[++i];
+		else if (!strcmp(a, "--guest-summary") && has_value)
+			o->guest_path = argv[++i];
+		else if (!strcmp(a, "--guest-vcpu") && has_value)
+			o->guest_vcpu = argv[++i];
+		else if (!strcmp(a, "--cntfrq") && has_value) {
+			if (vtb_parse_u64_base(argv[++i], 0, &o->hz) || !o->hz)
+				return vtb_usage_error("bad value '%s' for --cntfrq", argv[i]);
+		} else if (!strcmp(a, "--partial-ok"))
+			o->partial_ok = 1;
+		else if (!strcmp(a, "--quiet"))
+			o->quiet = 1;
+		else if (a[0] == '-')
+			return vtb_usage_error("unknown option or missing value: %s", a);
+		else if (!o->path)
+			o->path = a;
+		else
+			return vtb_usage_error("unexpected argument: %s", a);
+	}
+	if (!o->path || !o->outdir)
+		return vtb_usage_error("FILE and --out-dir are required");
+	return 0;
 }
 
 /* The guest summary's delivered-tick count: the first integer "taken" found
@@ -69,183 +111,207 @@ static int find_taken(json_t *root, uint64_t *out)
 	return -1;
 }
 
-static int write_atomic(const char *dir, json_t *doc)
+/* The delivered-tick count of the guest's own summary. 0 or 1 (reported). */
+static int read_guest_summary(const char *path, struct xtr_report_meta *meta)
 {
-	char tmp[4096], final[4096];
-	if (snprintf(final, sizeof(final), "%s/trace-summary.json", dir) >= (int)sizeof(final) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.trace-summary.json.XXXXXX", dir) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "%s: output path too long\n", prog);
-		return -1;
+	json_error_t err;
+	json_t *g = json_load_file(path, 0, &err);
+	if (!g) {
+		vtb_err("%s:%d: %s", path, err.line, err.text);
+		return 1;
 	}
-	int fd = mkstemp(tmp);
+	int bad = find_taken(g, &meta->guest_taken);
+	json_decref(g);
+	if (bad) {
+		vtb_err("%s: no integer \"taken\" key", path);
+		return 1;
+	}
+	meta->have_guest = 1;
+	return 0;
+}
+
+static int parse_guest_vcpu(const char *s, struct xtr_report_meta *meta)
+{
+	unsigned d, v;
+	char c;
+	if (sscanf(s, "%u:%u%c", &d, &v, &c) != 2 || d > 0xffff || v > 0xffff)
+		return vtb_usage_error("--guest-vcpu wants DOM:VCPU, got '%s'", s);
+	meta->guest_dv = (d << 16) | v;
+	meta->have_guest_dv = 1;
+	return 0;
+}
+
+/* Both passes over the capture: the first finds each vCPU's storm window
+ * (first/last tick), the second analyses with it. Two reads keep memory
+ * independent of the trace's size. Returns the second pass's reader (its
+ * statistics), or NULL after a message. */
+static struct xtr_reader *analyse_file(const char *path, struct xtr_an *an, struct first_issue *fi)
+{
+	struct xtr_rec rec;
+	int fd = open(path, O_RDONLY);
 	if (fd < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, tmp, strerror(errno));
-		return -1;
+		vtb_err("%s: %s", path, strerror(errno));
+		return NULL;
 	}
-	FILE *f = fdopen(fd, "w");
-	int bad = !f || json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-		  fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fd) != 0;
-	if (f ? fclose(f) != 0 : close(fd) != 0)
-		bad = 1;
-	if (bad || chmod(tmp, 0644) != 0 || rename(tmp, final) != 0) {
-		fprintf(stderr, "%s: writing %s: %s\n", prog, final, strerror(errno));
-		unlink(tmp);
-		return -1;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	struct xtr_reader *r = xtr_reader_new(xtr_read_fd, &fd, 0);
+	if (!r) {
+		vtb_err("out of memory");
+		close(fd);
+		return NULL;
+	}
+	while (xtr_next(r, &rec))
+		xtr_an_window_feed(an, &rec);
+	xtr_an_window_done(an);
+	xtr_reader_free(r);
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		vtb_err("%s: cannot seek for the second pass: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	r = xtr_reader_new(xtr_read_fd, &fd, 0);
+	if (!r) {
+		vtb_err("out of memory");
+		close(fd);
+		return NULL;
+	}
+	xtr_reader_on_issue(r, on_issue, fi);
+	while (xtr_next(r, &rec))
+		xtr_an_feed(an, &rec);
+	xtr_an_finish(an);
+	close(fd);
+	return r;
+}
+
+/* Policy on damaged input: refuse, or with --partial-ok flag the summary.
+ * 0 to go on, 1 after the message. */
+static int judge_input(const struct options *o, const struct xtr_stats *st,
+		       const struct first_issue *fi, const struct xtr_an *an,
+		       struct xtr_report_meta *meta)
+{
+	uint64_t bad = xtr_issue_total(st);
+	if (st->records == 0 && !bad) {
+		vtb_err("%s: empty trace (no records)", o->path);
+		return 1;
+	}
+	if (bad && !o->partial_ok) {
+		vtb_err("%s: damaged trace (%" PRIu64 " decode issues, first at %s); "
+			"--partial-ok writes a flagged partial summary", o->path, bad, fi->line);
+		return 1;
+	}
+	if (bad) {
+		meta->partial = 1;
+		vtb_err("%s: warning: damaged trace, summary flagged partial "
+			"(%" PRIu64 " decode issues, first at %s)", o->path, bad, fi->line);
+	}
+	if (an->lost_events)
+		vtb_err("%s: warning: %" PRIu64 " records lost in %" PRIu64
+			" lost-record events; figures cover only the records kept",
+			o->path, an->lost_records, an->lost_events);
+	return 0;
+}
+
+/* How the summary records a path: relative to the run directory (the
+ * parent of --out-dir) when it lies inside it, so the record stays true
+ * after run-bench renames its hidden work directory into place; as given
+ * otherwise. malloc'd. */
+static char *run_relative(const char *path, const char *outdir)
+{
+	char *rp = realpath(path, NULL), *run = realpath(outdir, NULL), *label = NULL;
+	char *slash = run ? strrchr(run, '/') : NULL;
+	if (rp && slash && slash != run) {
+		size_t n = (size_t)(slash - run);
+		if (strncmp(rp, run, n) == 0 && rp[n] == '/')
+			label = strdup(rp + n + 1);
+	}
+	free(rp);
+	free(run);
+	return label ? label : strdup(path);
+}
+
+static int write_summary(const char *outdir, json_t *doc)
+{
+	struct vtb_atomic out;
+	if (vtb_atomic_open(&out, outdir, "trace-summary.json") != 0) {
+		vtb_err("%s/trace-summary.json: %s", outdir, strerror(errno));
+		return 1;
+	}
+	if (json_dumpf(doc, out.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+	    fputc('\n', out.f) == EOF) {
+		vtb_err("writing %s/trace-summary.json: %s", outdir, strerror(errno ? errno : EIO));
+		vtb_atomic_abort(&out);
+		return 1;
+	}
+	if (vtb_atomic_commit(&out) != 0) {
+		vtb_err("writing %s/trace-summary.json: %s", outdir, strerror(errno));
+		return 1;
 	}
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Labels, the summary, then the table. 0 or 1 (reported). */
+static int report(const struct options *o, const struct xtr_an *an, const struct xtr_stats *st,
+		  struct xtr_report_meta *meta)
 {
-	const char *path = NULL, *outdir = NULL, *guest_path = NULL, *guest_vcpu = NULL;
-	uint64_t hz = 62500000;
-	int partial_ok = 0, quiet = 0;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--out-dir") && i + 1 < argc)
-			outdir = argv[++i];
-		else if (!strcmp(a, "--guest-summary") && i + 1 < argc)
-			guest_path = argv[++i];
-		else if (!strcmp(a, "--guest-vcpu") && i + 1 < argc)
-			guest_vcpu = argv[++i];
-		else if (!strcmp(a, "--cntfrq") && i + 1 < argc) {
-			char *e;
-			hz = strtoull(argv[++i], &e, 0);
-			if (*e || !hz)
-				usage();
-		} else if (!strcmp(a, "--partial-ok"))
-			partial_ok = 1;
-		else if (!strcmp(a, "--quiet"))
-			quiet = 1;
-		else if (a[0] == '-')
-			usage();
-		else if (!path)
-			path = a;
-		else
-			usage();
-	}
-	if (!path || !outdir)
-		usage();
-
-	struct xtr_report_meta meta = {.input_path = path, .cntfrq_hz = hz,
-				       .guest_summary_path = guest_path};
-	if (guest_path) {
-		json_error_t err;
-		json_t *g = json_load_file(guest_path, 0, &err);
-		if (!g) {
-			fprintf(stderr, "%s: %s:%d: %s\n", prog, guest_path, err.line, err.text);
-			return 1;
-		}
-		if (find_taken(g, &meta.guest_taken)) {
-			fprintf(stderr, "%s: %s: no integer \"taken\" key\n", prog, guest_path);
-			json_decref(g);
-			return 1;
-		}
-		json_decref(g);
-		meta.have_guest = 1;
-	}
-	if (guest_vcpu) {
-		unsigned d, v;
-		char c;
-		if (sscanf(guest_vcpu, "%u:%u%c", &d, &v, &c) != 2 || d > 0xffff || v > 0xffff) {
-			fprintf(stderr, "%s: --guest-vcpu wants DOM:VCPU, got '%s'\n", prog, guest_vcpu);
-			return 2;
-		}
-		meta.guest_dv = (d << 16) | v;
-	}
-
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-		return 1;
-	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	struct first_issue fi = {0};
-	static struct xtr_an an;
-	struct xtr_rec rec;
-	if (xtr_an_init(&an)) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return 1;
-	}
-	/* Pass 1 finds each vCPU's storm window (first/last tick); pass 2 does
-	 * the analysis with it. Two reads keep memory independent of the trace. */
-	struct xtr_reader *r = xtr_reader_new(xtr_read_fd, &fd, 0);
-	if (!r) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return 1;
-	}
-	while (xtr_next(r, &rec))
-		xtr_an_window_feed(&an, &rec);
-	xtr_an_window_done(&an);
-	xtr_reader_free(r);
-	if (lseek(fd, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "%s: %s: cannot seek for the second pass: %s\n", prog, path, strerror(errno));
-		return 1;
-	}
-	r = xtr_reader_new(xtr_read_fd, &fd, 0);
-	if (!r) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return 1;
-	}
-	xtr_reader_on_issue(r, on_issue, &fi);
-	while (xtr_next(r, &rec))
-		xtr_an_feed(&an, &rec);
-	xtr_an_finish(&an);
-	close(fd);
-
-	const struct xtr_stats *st = xtr_reader_stats(r);
-	uint64_t bad = xtr_issue_total(st);
 	int rc = 1;
+	char *input_label = NULL, *guest_label = NULL;
 	json_t *doc = NULL;
-	if (st->records == 0 && !bad) {
-		fprintf(stderr, "%s: %s: empty trace (no records)\n", prog, path);
-		goto out;
+	if (vtb_mkdirs(o->outdir) != 0) {
+		vtb_err("%s: %s", o->outdir, strerror(errno));
+		return 1;
 	}
-	if (bad && !partial_ok) {
-		fprintf(stderr, "%s: %s: damaged trace (%" PRIu64 " decode issues, first at %s); "
-			"--partial-ok writes a flagged partial summary\n", prog, path, bad, fi.line);
-		goto out;
-	}
-	if (bad) {
-		meta.partial = 1;
-		fprintf(stderr, "%s: %s: warning: damaged trace, summary flagged partial "
-			"(%" PRIu64 " decode issues, first at %s)\n", prog, path, bad, fi.line);
-	}
-	if (an.lost_events)
-		fprintf(stderr, "%s: %s: warning: %" PRIu64 " records lost in %" PRIu64
-			" lost-record events; figures cover only the records kept\n",
-			prog, path, an.lost_records, an.lost_events);
-	if (meta.have_guest && !guest_vcpu) {
-		/* The storm guest is the vCPU that received the most timer ticks. */
-		uint64_t best = 0;
-		for (unsigned i = 0; i < an.nvcpu; i++)
-			if ((an.vcpu[i].dv >> 16) != XTR_DV_IDLE_DOM && an.vcpu[i].ticks_delivered >= best) {
-				best = an.vcpu[i].ticks_delivered;
-				meta.guest_dv = an.vcpu[i].dv;
-			}
-	}
-
-	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "%s: %s: %s\n", prog, outdir, strerror(errno));
-		goto out;
-	}
-	doc = xtr_report_json(&an, st, &meta);
+	input_label = run_relative(o->path, o->outdir);
+	guest_label = o->guest_path ? run_relative(o->guest_path, o->outdir) : NULL;
+	meta->input_label = input_label;
+	meta->guest_summary_label = guest_label;
+	doc = input_label && (guest_label || !o->guest_path) ? xtr_report_json(an, st, meta) : NULL;
 	if (!doc) {
-		fprintf(stderr, "%s: out of memory building JSON\n", prog);
+		vtb_err("out of memory building JSON");
 		goto out;
 	}
-	if (write_atomic(outdir, doc))
+	if (write_summary(o->outdir, doc))
 		goto out;
-	if (!quiet)
-		xtr_report_table(stdout, &an, st, &meta);
+	if (!o->quiet)
+		xtr_report_table(stdout, an, st, meta);
 	if (fflush(stdout) != 0) {
-		fprintf(stderr, "%s: writing the table: %s\n", prog, strerror(errno));
+		vtb_err("writing the table: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	json_decref(doc);
+	free(input_label);
+	free(guest_label);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct xtr_an an;
+	struct options o;
+	struct first_issue fi = {0};
+	int rc;
+
+	vtb_set_prog("vtb-xentrace-analyze");
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	struct xtr_report_meta meta = {.input_path = o.path, .cntfrq_hz = o.hz};
+	if (o.guest_path && read_guest_summary(o.guest_path, &meta))
+		return 1;
+	if (o.guest_vcpu && (rc = parse_guest_vcpu(o.guest_vcpu, &meta)))
+		return rc;
+	if (xtr_an_init(&an)) {
+		vtb_err("out of memory");
+		return 1;
+	}
+	struct xtr_reader *r = analyse_file(o.path, &an, &fi);
+	rc = 1;
+	if (r && !judge_input(&o, xtr_reader_stats(r), &fi, &an, &meta)) {
+		if (!meta.have_guest_dv)
+			meta.have_guest_dv = xtr_an_guest_vcpu(&an, &meta.guest_dv) == 0;
+		rc = report(&o, &an, xtr_reader_stats(r), &meta);
+	}
 	xtr_reader_free(r);
 	xtr_an_free(&an);
 	return rc;

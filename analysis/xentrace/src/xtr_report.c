@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 
+#include "vtb/schema.h"
 #include "xtr_events.h"
 
 static json_t *hist_json(const struct xtr_hist *h)
@@ -33,178 +34,250 @@ static void dv_str(char *buf, size_t n, uint32_t dv)
 	snprintf(buf, n, "d%uv%u", dv >> 16, dv & 0xffff);
 }
 
-json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
-			const struct xtr_report_meta *m)
+#define JINT(v) json_integer((json_int_t)(v))
+
+static json_t *input_json(const struct xtr_an *a, const struct xtr_stats *st,
+			  const struct xtr_report_meta *m)
 {
-	json_t *root = json_object(), *o, *arr;
-	static uint32_t ids[XTR_EVCOUNT_SLOTS];
-	static uint64_t counts[XTR_EVCOUNT_SLOTS];
-	char buf[64];
+	json_t *o = json_object();
+	json_object_set_new(o, "path", json_string(m->input_label ? m->input_label : ""));
+	json_object_set_new(o, "bytes", JINT(st->bytes));
+	json_object_set_new(o, "records", JINT(st->records));
+	json_object_set_new(o, "windows", JINT(st->windows));
+	json_object_set_new(o, "first_tsc", JINT(a->first_tsc));
+	json_object_set_new(o, "last_tsc", JINT(a->last_tsc));
+	return o;
+}
 
-	json_object_set_new(root, "schema", json_string("vtb-xentrace-summary/1"));
-	o = json_object();
-	json_object_set_new(o, "path", json_string(m->input_path ? m->input_path : ""));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)st->bytes));
-	json_object_set_new(o, "records", json_integer((json_int_t)st->records));
-	json_object_set_new(o, "windows", json_integer((json_int_t)st->windows));
-	json_object_set_new(o, "first_tsc", json_integer((json_int_t)a->first_tsc));
-	json_object_set_new(o, "last_tsc", json_integer((json_int_t)a->last_tsc));
-	json_object_set_new(root, "input", o);
-	json_object_set_new(root, "time_unit", json_string("counter_ticks"));
-	json_object_set_new(root, "cntfrq_hz", json_integer((json_int_t)m->cntfrq_hz));
-	json_object_set_new(root, "partial", json_boolean(m->partial));
-
-	o = json_object();
+static json_t *decode_issues_json(const struct xtr_stats *st)
+{
+	json_t *o = json_object();
 	for (int i = 0; i < XTR_ISSUE__N; i++)
-		json_object_set_new(o, xtr_issue_name(i), json_integer((json_int_t)st->issues[i]));
-	json_object_set_new(o, "skipped_byte_count", json_integer((json_int_t)st->skipped_bytes));
-	json_object_set_new(root, "decode_issues", o);
+		json_object_set_new(o, xtr_issue_name(i), JINT(st->issues[i]));
+	json_object_set_new(o, "skipped_byte_count", JINT(st->skipped_bytes));
+	return o;
+}
 
-	o = json_object();
-	json_object_set_new(o, "events", json_integer((json_int_t)a->lost_events));
-	json_object_set_new(o, "records", json_integer((json_int_t)a->lost_records));
-	arr = json_array();
+static json_t *lost_records_json(const struct xtr_an *a)
+{
+	json_t *o = json_object(), *arr = json_array();
+	json_object_set_new(o, "events", JINT(a->lost_events));
+	json_object_set_new(o, "records", JINT(a->lost_records));
 	for (unsigned c = 0; c < a->ncpu; c++) {
 		const struct xtr_pcpu *p = &a->pcpu[c];
 		if (!p->lost_events)
 			continue;
 		json_t *e = json_object();
 		json_object_set_new(e, "cpu", json_integer(c));
-		json_object_set_new(e, "events", json_integer((json_int_t)p->lost_events));
-		json_object_set_new(e, "records", json_integer((json_int_t)p->lost_records));
+		json_object_set_new(e, "events", JINT(p->lost_events));
+		json_object_set_new(e, "records", JINT(p->lost_records));
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(o, "per_cpu", arr);
-	json_object_set_new(root, "lost_records", o);
+	return o;
+}
 
-	o = json_object();
+static json_t *event_counts_json(const struct xtr_an *a)
+{
+	static uint32_t ids[XTR_EVCOUNT_SLOTS];
+	static uint64_t counts[XTR_EVCOUNT_SLOTS];
+	char key[16];
+	json_t *o = json_object();
 	unsigned n = xtr_an_event_counts(a, ids, counts);
 	for (unsigned i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "0x%08x", ids[i]);
-		json_object_set_new(o, buf, json_integer((json_int_t)counts[i]));
+		snprintf(key, sizeof(key), "0x%08x", ids[i]);
+		json_object_set_new(o, key, JINT(counts[i]));
 	}
-	json_object_set_new(root, "event_counts", o);
+	return o;
+}
 
-	arr = json_array();
+static json_t *pcpus_json(const struct xtr_an *a)
+{
+	json_t *arr = json_array();
 	for (unsigned c = 0; c < a->ncpu; c++) {
 		const struct xtr_pcpu *p = &a->pcpu[c];
 		if (!p->seen)
 			continue;
 		json_t *e = json_object();
 		json_object_set_new(e, "cpu", json_integer(c));
-		json_object_set_new(e, "records", json_integer((json_int_t)p->records));
-		json_object_set_new(e, "sched_switches", json_integer((json_int_t)p->switches));
-		json_object_set_new(e, "state_resets", json_integer((json_int_t)p->resets));
+		json_object_set_new(e, "records", JINT(p->records));
+		json_object_set_new(e, "sched_switches", JINT(p->switches));
+		json_object_set_new(e, "state_resets", JINT(p->resets));
 		json_array_append_new(arr, e);
 	}
-	json_object_set_new(root, "pcpus", arr);
+	return arr;
+}
 
-	arr = json_array();
-	for (unsigned i = 0; i < a->nvcpu; i++) {
-		const struct xtr_vcpu *v = &a->vcpu[i];
-		json_t *e = json_object(), *x;
-		dv_str(buf, sizeof(buf), v->dv);
-		json_object_set_new(e, "id", json_string(buf));
-		json_object_set_new(e, "domid", json_integer(v->dv >> 16));
-		json_object_set_new(e, "vcpu", json_integer(v->dv & 0xffff));
+static json_t *by_reason_json(const uint64_t *exits)
+{
+	json_t *o = json_object();
+	for (int r = 0; r < VTB_EXIT__N; r++)
+		json_object_set_new(o, vtb_exit_reason_name(r), JINT(exits[r]));
+	return o;
+}
 
-		x = json_object();
-		json_object_set_new(x, "total", json_integer((json_int_t)v->exits_total));
-		json_t *br = json_object();
-		for (int r = 0; r < XTR_R__N; r++)
-			json_object_set_new(br, xtr_reason_name(r), json_integer((json_int_t)v->exits[r]));
-		json_object_set_new(x, "by_reason", br);
-		json_t *ec = json_object();
-		for (unsigned e = 0; e < 64; e++)
-			if (v->sync_by_ec[e]) {
-				char k[40];
-				snprintf(k, sizeof(k), "0x%02x_%s", e, xtr_ec_name(e));
-				json_object_set_new(ec, k, json_integer((json_int_t)v->sync_by_ec[e]));
-			}
-		json_object_set_new(x, "sync_by_ec", ec);
-		json_object_set_new(e, "exits", x);
-
-		x = json_object();
-		for (int r = 0; r < XTR_R__N; r++)
-			json_object_set_new(x, xtr_reason_name(r), hist_json(&v->hyp[r]));
-		json_object_set_new(e, "hyp_time", x);
-
-		/* Storm window (null without tick events or without the window pass). */
-		if (a->windowed && v->has_window) {
-			x = json_object();
-			json_object_set_new(x, "first_tsc", json_integer((json_int_t)v->win_first));
-			json_object_set_new(x, "last_tsc", json_integer((json_int_t)(v->has_win_end ? v->win_end : v->win_last_tick)));
-			json_object_set_new(x, "last_tick_tsc", json_integer((json_int_t)v->win_last_tick));
-			json_object_set_new(x, "ticks", json_integer((json_int_t)v->ticks_delivered));
-			json_object_set_new(e, "window", x);
-		} else {
-			json_object_set_new(e, "window", json_null());
+static json_t *exits_json(const struct xtr_vcpu *v)
+{
+	json_t *x = json_object(), *ec = json_object();
+	json_object_set_new(x, "total", JINT(v->exits_total));
+	json_object_set_new(x, "by_reason", by_reason_json(v->exits));
+	for (unsigned e = 0; e < 64; e++)
+		if (v->sync_by_ec[e]) {
+			char k[40];
+			snprintf(k, sizeof(k), "0x%02x_%s", e, xtr_ec_name(e));
+			json_object_set_new(ec, k, JINT(v->sync_by_ec[e]));
 		}
-		x = json_object();
-		json_object_set_new(x, "total", json_integer((json_int_t)v->out_total));
-		br = json_object();
-		for (int r = 0; r < XTR_R__N; r++)
-			json_object_set_new(br, xtr_reason_name(r), json_integer((json_int_t)v->out_exits[r]));
-		json_object_set_new(x, "by_reason", br);
-		json_object_set_new(x, "timed", json_integer((json_int_t)v->out_timed));
-		json_object_set_new(x, "hyp_time_sum", json_integer((json_int_t)v->out_hyp_sum));
-		json_object_set_new(e, "exits_outside_window", x);
+	json_object_set_new(x, "sync_by_ec", ec);
+	return x;
+}
 
-		x = json_object();
-		json_object_set_new(x, "delivered", json_integer((json_int_t)v->ticks_delivered));
-		json_object_set_new(x, "delivered_sw", json_integer((json_int_t)v->delivered_sw));
-		json_object_set_new(x, "delivered_direct", json_integer((json_int_t)v->delivered_direct));
-		json_object_set_new(x, "delivered_untimed", json_integer((json_int_t)v->delivered_untimed));
-		json_object_set_new(x, "delivered_lr", json_integer((json_int_t)v->delivered_lr));
-		json_object_set_new(x, "complete", json_integer((json_int_t)v->ticks_complete));
-		json_object_set_new(x, "vtimer_irq", json_integer((json_int_t)v->vtimer_irq));
-		json_object_set_new(x, "vtimer_expired", json_integer((json_int_t)v->vtimer_expired));
-		json_object_set_new(x, "pirq_vtimer", json_integer((json_int_t)v->pirq_vtimer));
-		int guest = m->have_guest && m->guest_dv == v->dv;
-		json_object_set_new(x, "guest_taken", guest ? json_integer((json_int_t)m->guest_taken) : json_null());
-		json_object_set_new(e, "ticks", x);
+static json_t *hyp_time_json(const struct xtr_vcpu *v)
+{
+	json_t *x = json_object();
+	for (int r = 0; r < VTB_EXIT__N; r++)
+		json_object_set_new(x, vtb_exit_reason_name(r), hist_json(&v->hyp[r]));
+	return x;
+}
 
-		json_object_set_new(e, "exits_per_tick", ratio(v->exits_total, v->ticks_delivered));
-		uint64_t irq = v->exits[XTR_R_IRQ_VTIMER] + v->exits[XTR_R_IRQ_MAINT] + v->exits[XTR_R_IRQ_OTHER];
-		json_object_set_new(e, "irq_exits_per_tick", ratio(irq, v->ticks_delivered));
-		json_object_set_new(e, "exits_per_lr_tick", ratio(v->exits_total, v->delivered_lr));
-		json_object_set_new(e, "exits_per_guest_tick", guest ? ratio(v->exits_total, m->guest_taken) : json_null());
+/* Storm window (null without tick events or without the window pass). */
+static json_t *window_json(const struct xtr_an *a, const struct xtr_vcpu *v)
+{
+	if (!a->windowed || !v->has_window)
+		return json_null();
+	json_t *x = json_object();
+	json_object_set_new(x, "first_tsc", JINT(v->win_first));
+	json_object_set_new(x, "last_tsc", JINT(v->has_win_end ? v->win_end : v->win_last_tick));
+	json_object_set_new(x, "last_tick_tsc", JINT(v->win_last_tick));
+	json_object_set_new(x, "ticks", JINT(v->ticks_delivered));
+	return x;
+}
 
-		x = json_object();
-		for (int s = 0; s < XTR_S__N; s++)
-			json_object_set_new(x, xtr_stage_name(s), hist_json(&v->stage[s]));
-		json_object_set_new(e, "stages", x);
+static json_t *outside_window_json(const struct xtr_vcpu *v)
+{
+	json_t *x = json_object();
+	json_object_set_new(x, "total", JINT(v->out_total));
+	json_object_set_new(x, "by_reason", by_reason_json(v->out_exits));
+	json_object_set_new(x, "timed", JINT(v->out_timed));
+	json_object_set_new(x, "hyp_time_sum", JINT(v->out_hyp_sum));
+	return x;
+}
 
-		x = json_object();
-		json_object_set_new(x, "entries", json_integer((json_int_t)v->entries));
-		json_object_set_new(x, "maint_irqs", json_integer((json_int_t)v->maint_irqs));
-		json_object_set_new(x, "lr_writes", json_integer((json_int_t)v->lr_writes));
-		json_object_set_new(x, "lr_vtimer_hw", json_integer((json_int_t)v->lr_vtimer_hw));
-		json_object_set_new(x, "vtimer_save", json_integer((json_int_t)v->vtimer_save));
-		json_object_set_new(x, "vtimer_restore", json_integer((json_int_t)v->vtimer_restore));
-		json_object_set_new(x, "sched_in", json_integer((json_int_t)v->sched_in));
-		json_object_set_new(e, "other", x);
-		json_array_append_new(arr, e);
-	}
-	json_object_set_new(root, "vcpus", arr);
+static json_t *ticks_json(const struct xtr_vcpu *v, const struct xtr_report_meta *m, int guest)
+{
+	json_t *x = json_object();
+	json_object_set_new(x, "delivered", JINT(v->ticks_delivered));
+	json_object_set_new(x, "delivered_sw", JINT(v->delivered_sw));
+	json_object_set_new(x, "delivered_direct", JINT(v->delivered_direct));
+	json_object_set_new(x, "delivered_untimed", JINT(v->delivered_untimed));
+	json_object_set_new(x, "delivered_lr", JINT(v->delivered_lr));
+	json_object_set_new(x, "complete", JINT(v->ticks_complete));
+	json_object_set_new(x, "vtimer_irq", JINT(v->vtimer_irq));
+	json_object_set_new(x, "vtimer_expired", JINT(v->vtimer_expired));
+	json_object_set_new(x, "pirq_vtimer", JINT(v->pirq_vtimer));
+	json_object_set_new(x, "guest_taken", guest ? JINT(m->guest_taken) : json_null());
+	return x;
+}
 
-	const struct xtr_anomalies *an = &a->an;
-	o = json_object();
-#define AN(f) json_object_set_new(o, #f, json_integer((json_int_t)an->f))
+/* The per-tick ratios: exits over Xen's deliveries, over list-register
+ * deliveries and, for the storm guest, over the ticks it counted itself. */
+static void ratios_json(json_t *e, const struct xtr_vcpu *v, const struct xtr_report_meta *m,
+			int guest)
+{
+	uint64_t irq = v->exits[VTB_EXIT_IRQ_VTIMER] + v->exits[VTB_EXIT_IRQ_MAINT] +
+		       v->exits[VTB_EXIT_IRQ_OTHER];
+	json_object_set_new(e, "exits_per_tick", ratio(v->exits_total, v->ticks_delivered));
+	json_object_set_new(e, "irq_exits_per_tick", ratio(irq, v->ticks_delivered));
+	json_object_set_new(e, "exits_per_lr_tick", ratio(v->exits_total, v->delivered_lr));
+	json_object_set_new(e, "exits_per_guest_tick",
+			    guest ? ratio(v->exits_total, m->guest_taken) : json_null());
+}
+
+static json_t *stages_json(const struct xtr_vcpu *v)
+{
+	json_t *x = json_object();
+	for (int s = 0; s < VTB_STAGE__N; s++)
+		json_object_set_new(x, vtb_tick_stage_name(s), hist_json(&v->stage[s]));
+	return x;
+}
+
+static json_t *other_json(const struct xtr_vcpu *v)
+{
+	json_t *x = json_object();
+	json_object_set_new(x, "entries", JINT(v->entries));
+	json_object_set_new(x, "maint_irqs", JINT(v->maint_irqs));
+	json_object_set_new(x, "lr_writes", JINT(v->lr_writes));
+	json_object_set_new(x, "lr_vtimer_hw", JINT(v->lr_vtimer_hw));
+	json_object_set_new(x, "vtimer_save", JINT(v->vtimer_save));
+	json_object_set_new(x, "vtimer_restore", JINT(v->vtimer_restore));
+	json_object_set_new(x, "sched_in", JINT(v->sched_in));
+	return x;
+}
+
+static json_t *vcpu_json(const struct xtr_an *a, const struct xtr_vcpu *v,
+			 const struct xtr_report_meta *m)
+{
+	char id[32];
+	int guest = m->have_guest && m->have_guest_dv && m->guest_dv == v->dv;
+	json_t *e = json_object();
+	dv_str(id, sizeof(id), v->dv);
+	json_object_set_new(e, "id", json_string(id));
+	json_object_set_new(e, "domid", json_integer(v->dv >> 16));
+	json_object_set_new(e, "vcpu", json_integer(v->dv & 0xffff));
+	json_object_set_new(e, "exits", exits_json(v));
+	json_object_set_new(e, "hyp_time", hyp_time_json(v));
+	json_object_set_new(e, "window", window_json(a, v));
+	json_object_set_new(e, "exits_outside_window", outside_window_json(v));
+	json_object_set_new(e, "ticks", ticks_json(v, m, guest));
+	ratios_json(e, v, m, guest);
+	json_object_set_new(e, "stages", stages_json(v));
+	json_object_set_new(e, "other", other_json(v));
+	return e;
+}
+
+static json_t *anomalies_json(const struct xtr_anomalies *an)
+{
+	json_t *o = json_object();
+#define AN(f) json_object_set_new(o, #f, JINT(an->f))
 	AN(short_records); AN(bad_exit_kind); AN(exit_without_entry); AN(entry_without_exit);
 	AN(negative_interval); AN(ticks_abandoned); AN(ticks_open_at_end); AN(exits_open_at_end);
 	AN(state_resets); AN(vcpu_table_full); AN(event_table_full);
 #undef AN
-	json_object_set_new(root, "anomalies", o);
+	return o;
+}
 
-	if (m->guest_summary_path) {
-		o = json_object();
-		json_object_set_new(o, "path", json_string(m->guest_summary_path));
-		dv_str(buf, sizeof(buf), m->guest_dv);
-		json_object_set_new(o, "vcpu", json_string(buf));
-		json_object_set_new(o, "taken", json_integer((json_int_t)m->guest_taken));
-		json_object_set_new(root, "guest", o);
-	}
+/* Which vCPU is the storm guest: readers take it from here and never
+ * choose again (path and taken are null without --guest-summary). */
+static json_t *guest_json(const struct xtr_report_meta *m)
+{
+	char id[32];
+	json_t *o = json_object();
+	json_object_set_new(o, "path", m->guest_summary_label ? json_string(m->guest_summary_label)
+							      : json_null());
+	dv_str(id, sizeof(id), m->guest_dv);
+	json_object_set_new(o, "vcpu", m->have_guest_dv ? json_string(id) : json_null());
+	json_object_set_new(o, "taken", m->have_guest ? JINT(m->guest_taken) : json_null());
+	return o;
+}
+
+json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
+			const struct xtr_report_meta *m)
+{
+	json_t *root = json_object(), *arr = json_array();
+
+	json_object_set_new(root, "schema", json_string(VTB_SCHEMA_TRACE_SUMMARY));
+	json_object_set_new(root, "input", input_json(a, st, m));
+	json_object_set_new(root, "time_unit", json_string("counter_ticks"));
+	json_object_set_new(root, "cntfrq_hz", JINT(m->cntfrq_hz));
+	json_object_set_new(root, "partial", json_boolean(m->partial));
+	json_object_set_new(root, "decode_issues", decode_issues_json(st));
+	json_object_set_new(root, "lost_records", lost_records_json(a));
+	json_object_set_new(root, "event_counts", event_counts_json(a));
+	json_object_set_new(root, "pcpus", pcpus_json(a));
+	for (unsigned i = 0; i < a->nvcpu; i++)
+		json_array_append_new(arr, vcpu_json(a, &a->vcpu[i], m));
+	json_object_set_new(root, "vcpus", arr);
+	json_object_set_new(root, "anomalies", anomalies_json(&a->an));
+	json_object_set_new(root, "guest", guest_json(m));
 	return root;
 }
 
@@ -239,7 +312,7 @@ void xtr_report_table(FILE *f, const struct xtr_an *a, const struct xtr_stats *s
 			v->delivered_lr);
 		if (v->ticks_delivered)
 			fprintf(f, ", exits/tick %.3f", (double)v->exits_total / (double)v->ticks_delivered);
-		if (m->have_guest && m->guest_dv == v->dv && m->guest_taken)
+		if (m->have_guest && m->have_guest_dv && m->guest_dv == v->dv && m->guest_taken)
 			fprintf(f, ", exits/guest tick %.3f", (double)v->exits_total / (double)m->guest_taken);
 		fprintf(f, "\n");
 		if (a->windowed && v->has_window)
@@ -247,23 +320,23 @@ void xtr_report_table(FILE *f, const struct xtr_an *a, const struct xtr_stats *s
 				" exits outside it not counted above (hypervisor time %" PRIu64 " ticks)\n",
 				v->win_first, v->has_win_end ? v->win_end : v->win_last_tick,
 				v->out_total, v->out_hyp_sum);
-		for (int r = 0; r < XTR_R__N; r++)
+		for (int r = 0; r < VTB_EXIT__N; r++)
 			if (v->exits[r])
-				fprintf(f, "  exits %-12s %" PRIu64 "\n", xtr_reason_name(r), v->exits[r]);
+				fprintf(f, "  exits %-12s %" PRIu64 "\n", vtb_exit_reason_name(r), v->exits[r]);
 		int any = 0;
-		for (int r = 0; r < XTR_R__N; r++)
+		for (int r = 0; r < VTB_EXIT__N; r++)
 			any |= v->hyp[r].count != 0;
 		if (any)
 			fprintf(f, "  hypervisor time per exit:\n");
-		for (int r = 0; r < XTR_R__N; r++)
-			hist_row(f, xtr_reason_name(r), &v->hyp[r], m->cntfrq_hz);
+		for (int r = 0; r < VTB_EXIT__N; r++)
+			hist_row(f, vtb_exit_reason_name(r), &v->hyp[r], m->cntfrq_hz);
 		any = 0;
-		for (int s = 0; s < XTR_S__N; s++)
+		for (int s = 0; s < VTB_STAGE__N; s++)
 			any |= v->stage[s].count != 0;
 		if (any)
 			fprintf(f, "  tick latency stages:\n");
-		for (int s = 0; s < XTR_S__N; s++)
-			hist_row(f, xtr_stage_name(s), &v->stage[s], m->cntfrq_hz);
+		for (int s = 0; s < VTB_STAGE__N; s++)
+			hist_row(f, vtb_tick_stage_name(s), &v->stage[s], m->cntfrq_hz);
 	}
 	uint64_t iss = xtr_issue_total(st);
 	if (iss)

@@ -8,13 +8,15 @@
 #include "xtr_analyze.h"
 
 struct xtr_report_meta {
-	const char *input_path;
+	const char *input_path;          /* as given: the table shows it */
+	const char *input_label;         /* as trace-summary.json records it */
 	uint64_t cntfrq_hz;
-	int partial;                 /* damaged input accepted with --partial-ok */
-	int have_guest;              /* guest summary given */
-	uint32_t guest_dv;
+	int partial;                     /* damaged input accepted with --partial-ok */
+	int have_guest;                  /* guest summary given: guest_taken is known */
 	uint64_t guest_taken;
-	const char *guest_summary_path;
+	const char *guest_summary_label; /* recorded path of the guest summary */
+	int have_guest_dv;               /* the storm guest's vCPU is known */
+	uint32_t guest_dv;
 };
 
 json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,

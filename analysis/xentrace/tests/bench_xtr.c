@@ -53,7 +53,7 @@ static int run_pass(const char *path, int analyze, struct pass *out)
 		while (xtr_next(r, &rec))
 			xtr_an_feed(&an, &rec);
 		xtr_an_finish(&an);
-		struct xtr_report_meta m = {.input_path = path, .cntfrq_hz = 62500000};
+		struct xtr_report_meta m = {.input_path = path, .input_label = path, .cntfrq_hz = 62500000};
 		json_t *j = xtr_report_json(&an, xtr_reader_stats(r), &m);
 		char *s = json_dumps(j, 0);
 		sink += strlen(s);

@@ -17,25 +17,11 @@
 #include "xtr_decode.h"
 #include "xtr_events.h"
 #include "xtr_writer.h"
+#include "vtb/test.h"
 
 static const char *bindir, *xensrc, *root;
 static char tmpdir[256];
-static int npass, nfail, nskip, cur_failed;
-static const char *cur_name;
-
-#define CHECK(cond, ...) do { if (!(cond)) { check_fail(__LINE__, #cond, __VA_ARGS__); } } while (0)
-__attribute__((format(printf, 3, 4)))
-static void check_fail(int line, const char *expr, const char *fmt, ...)
-{
-	va_list ap;
-	cur_failed = 1;
-	fprintf(stdout, "  %s:%d: check failed: %s: ", cur_name, line, expr);
-	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-#define EQ(a, b) CHECK((uint64_t)(a) == (uint64_t)(b), "%s = %" PRIu64 ", want %" PRIu64, #a, (uint64_t)(a), (uint64_t)(b))
+#define EQ(a, b) CHECK_MSG((uint64_t)(a) == (uint64_t)(b), "%s = %" PRIu64 ", want %" PRIu64, #a, (uint64_t)(a), (uint64_t)(b))
 
 struct res {
 	struct xtr_stats st;
@@ -133,7 +119,7 @@ static void std_trace(struct xw *w, size_t window)
 	xw_flush(w, window);
 }
 
-static const struct xtr_hist *stage(const struct res *r, uint32_t dv, enum xtr_stage s)
+static const struct xtr_hist *stage(const struct res *r, uint32_t dv, enum vtb_tick_stage s)
 {
 	const struct xtr_vcpu *v = xtr_an_find(&r->an, dv);
 	static struct xtr_hist empty;
@@ -174,35 +160,35 @@ static void t_stages(void)
 	std_trace(&w, 100);
 	decode(w.out.p, w.out.len, 0, &r);
 	EQ(xtr_issue_total(&r.st), 0);
-	CHECK(r.st.windows > 20, "windows %" PRIu64, r.st.windows);
+	CHECK_MSG(r.st.windows > 20, "windows %" PRIu64, r.st.windows);
 	for (unsigned c = 0; c < 2; c++) {
 		const struct xtr_vcpu *v = xtr_an_find(&r.an, DV(1, c));
-		CHECK(v != NULL, "vcpu d1v%u missing", c);
+		CHECK_MSG(v != NULL, "vcpu d1v%u missing", c);
 		if (!v)
 			continue;
 		EQ(v->ticks_delivered, 100);
 		EQ(v->ticks_complete, 100);
-		EQ(v->exits[XTR_R_IRQ_VTIMER], 100);
-		EQ(v->exits[XTR_R_SYNC_HVC], 10);
+		EQ(v->exits[VTB_EXIT_IRQ_VTIMER], 100);
+		EQ(v->exits[VTB_EXIT_SYNC_HVC], 10);
 		EQ(v->exits_total, 110);
 		EQ(v->lr_writes, 100);
 		EQ(v->delivered_lr, 100); /* flags 2: pending */
-		EQ(v->hyp[XTR_R_SYNC_HVC].count, 10);
-		EQ(xtr_hist_pct(&v->hyp[XTR_R_SYNC_HVC], 0.5), 30);
+		EQ(v->hyp[VTB_EXIT_SYNC_HVC].count, 10);
+		EQ(xtr_hist_pct(&v->hyp[VTB_EXIT_SYNC_HVC], 0.5), 30);
 		/* hyp time of a tick exit = el2->entry = 150 + k */
-		EQ(xtr_hist_pct(&v->hyp[XTR_R_IRQ_VTIMER], 0.5), 200);
-		const struct xtr_hist *h = stage(&r, DV(1, c), XTR_S_CVAL_TO_EL2);
+		EQ(xtr_hist_pct(&v->hyp[VTB_EXIT_IRQ_VTIMER], 0.5), 200);
+		const struct xtr_hist *h = stage(&r, DV(1, c), VTB_STAGE_CVAL_TO_EL2);
 		EQ(h->count, 100);
 		EQ(h->min, 1);
 		EQ(xtr_hist_pct(h, 0.5), 50);
 		EQ(xtr_hist_pct(h, 0.9), 90);
 		EQ(xtr_hist_pct(h, 0.99), 99);
 		EQ(h->max, 100);
-		EQ(xtr_hist_pct(stage(&r, DV(1, c), XTR_S_EL2_TO_INJECT), 0.5), 150);
-		EQ(xtr_hist_pct(stage(&r, DV(1, c), XTR_S_INJECT_TO_ENTRY), 0.99), 50);
+		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_EL2_TO_INJECT), 0.5), 150);
+		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_INJECT_TO_ENTRY), 0.99), 50);
 		/* total = k + 100 + k + 50: p50 at k = 50 */
-		EQ(xtr_hist_pct(stage(&r, DV(1, c), XTR_S_CVAL_TO_ENTRY), 0.5), 250);
-		EQ(stage(&r, DV(1, c), XTR_S_CVAL_TO_ENTRY)->max, 350);
+		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_CVAL_TO_ENTRY), 0.5), 250);
+		EQ(stage(&r, DV(1, c), VTB_STAGE_CVAL_TO_ENTRY)->max, 350);
 	}
 	EQ(r.an.an.entry_without_exit, 0);
 	EQ(r.an.an.ticks_abandoned, 0);
@@ -236,12 +222,12 @@ static void t_lost_records(void)
 	EQ(r.an.pcpu[0].lost_records, 17);
 	EQ(r.an.pcpu[1].lost_records, 3);
 	const struct xtr_vcpu *v = xtr_an_find(&r.an, dv);
-	CHECK(v != NULL, "vcpu missing");
+	CHECK_MSG(v != NULL, "vcpu missing");
 	if (v) {
 		EQ(v->exits_total, 2);
 		/* The exit cut by lost records is counted but not timed. */
-		EQ(v->hyp[XTR_R_SYNC_HVC].count, 1);
-		EQ(v->hyp[XTR_R_SYNC_HVC].max, 40);
+		EQ(v->hyp[VTB_EXIT_SYNC_HVC].count, 1);
+		EQ(v->hyp[VTB_EXIT_SYNC_HVC].max, 40);
 	}
 	EQ(r.an.an.entry_without_exit, 1);
 	EQ(xtr_issue_total(&r.st), 0);
@@ -251,13 +237,13 @@ static void t_lost_records(void)
 	char path[1024], out[512], cmd[4096];
 	snprintf(path, sizeof(path), "%s/lost.xentrace", tmpdir);
 	snprintf(out, sizeof(out), "%s/lost-out", tmpdir);
-	CHECK(xw_save(&w, path) == 0, "save");
+	CHECK_MSG(xw_save(&w, path) == 0, "save");
 	snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-analyze %s --out-dir %s --quiet 2>%s/lost.err",
 		 bindir, path, out, tmpdir);
 	EQ(WEXITSTATUS(system(cmd)), 0);
 	snprintf(path, sizeof(path), "%s/trace-summary.json", out);
 	json_t *j = json_load_file(path, 0, NULL);
-	CHECK(j != NULL, "no summary");
+	CHECK_MSG(j != NULL, "no summary");
 	EQ(json_integer_value(json_object_get(json_object_get(j, "lost_records"), "records")), 20);
 	EQ(json_integer_value(json_object_get(json_object_get(j, "lost_records"), "events")), 2);
 	json_decref(j);
@@ -298,23 +284,23 @@ static void t_truncated(void)
 	const struct xtr_vcpu *v = xtr_an_find(&r.an, DV(1, 1));
 	if (v) { /* the file ends in an HVC exit whose entry was cut */
 		EQ(v->ticks_complete, 100);
-		EQ(v->hyp[XTR_R_SYNC_HVC].count, 9);
-		EQ(v->exits[XTR_R_SYNC_HVC], 10);
+		EQ(v->hyp[VTB_EXIT_SYNC_HVC].count, 9);
+		EQ(v->exits[VTB_EXIT_SYNC_HVC], 10);
 	}
 	EQ(r.an.an.exits_open_at_end, 1);
 	res_free(&r);
 	/* strict: one line, non-zero, no output; --partial-ok: flagged summary */
-	CHECK(run_analyze(&w, "trunc", "", &exists) != 0, "strict run must fail");
-	CHECK(!exists, "no summary on failure");
+	CHECK_MSG(run_analyze(&w, "trunc", "", &exists) != 0, "strict run must fail");
+	CHECK_MSG(!exists, "no summary on failure");
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "test $(wc -l < %s/trunc.err) -eq 1 && grep -q truncated_record %s/trunc.err", tmpdir, tmpdir);
 	EQ(WEXITSTATUS(system(cmd)), 0);
 	EQ(run_analyze(&w, "trunc", "--partial-ok", &exists), 0);
-	CHECK(exists, "partial summary missing");
+	CHECK_MSG(exists, "partial summary missing");
 	char path[600];
 	snprintf(path, sizeof(path), "%s/trunc-out/trace-summary.json", tmpdir);
 	json_t *j = json_load_file(path, 0, NULL);
-	CHECK(j && json_is_true(json_object_get(j, "partial")), "partial flag");
+	CHECK_MSG(j && json_is_true(json_object_get(j, "partial")), "partial flag");
 	json_decref(j);
 
 	/* cut inside a cpu_change record */
@@ -390,7 +376,7 @@ static void t_impossible_extra(void)
 	xw_flush(&w, 1 << 20);
 	decode(w.out.p, w.out.len, 0, &r);
 	EQ(r.an.an.short_records, 1);
-	CHECK(xtr_an_find(&r.an, DV(1, 0)) == NULL, "short record must not count a tick");
+	CHECK_MSG(xtr_an_find(&r.an, DV(1, 0)) == NULL, "short record must not count a tick");
 	res_free(&r);
 	xw_free(&w);
 }
@@ -448,8 +434,8 @@ static void t_out_of_order(void)
 	EQ(r.an.an.negative_interval, 0); /* the reset kept 2000 -> 500 out of the stats */
 	const struct xtr_vcpu *v = xtr_an_find(&r.an, dv);
 	if (v) {
-		EQ(v->exits[XTR_R_SYNC_SYSREG], 1);
-		EQ(v->hyp[XTR_R_SYNC_SYSREG].count, 0);
+		EQ(v->exits[VTB_EXIT_SYNC_SYSREG], 1);
+		EQ(v->hyp[VTB_EXIT_SYNC_SYSREG].count, 0);
 	}
 	res_free(&r);
 	xw_free(&w);
@@ -472,12 +458,12 @@ static void t_tsc_wrap(void)
 	decode(w.out.p, w.out.len, 0, &r);
 	EQ(xtr_issue_total(&r.st), 0);
 	const struct xtr_vcpu *v = xtr_an_find(&r.an, dv);
-	CHECK(v != NULL, "vcpu");
+	CHECK_MSG(v != NULL, "vcpu");
 	if (v) {
-		EQ(v->hyp[XTR_R_SYNC_DABT].max, 25);
-		EQ(v->stage[XTR_S_CVAL_TO_ENTRY].max, 150);
-		EQ(v->stage[XTR_S_EL2_TO_INJECT].max, 50);
-		EQ(v->hyp[XTR_R_SYNC_HVC].max, 5);
+		EQ(v->hyp[VTB_EXIT_SYNC_DABT].max, 25);
+		EQ(v->stage[VTB_STAGE_CVAL_TO_ENTRY].max, 150);
+		EQ(v->stage[VTB_STAGE_EL2_TO_INJECT].max, 50);
+		EQ(v->hyp[VTB_EXIT_SYNC_HVC].max, 5);
 	}
 	res_free(&r);
 	xw_free(&w);
@@ -512,7 +498,7 @@ static void t_paths_and_sched(void)
 	xw_flush(&w, 1 << 20);
 	decode(w.out.p, w.out.len, 0, &r);
 	const struct xtr_vcpu *va = xtr_an_find(&r.an, a), *vb = xtr_an_find(&r.an, b);
-	CHECK(va && vb, "vcpus");
+	CHECK_MSG(va && vb, "vcpus");
 	if (va && vb) {
 		EQ(va->lr_writes, 2);
 		EQ(va->lr_vtimer_hw, 1);
@@ -522,12 +508,12 @@ static void t_paths_and_sched(void)
 		EQ(vb->sched_in, 1);
 		EQ(va->delivered_direct, 1);
 		EQ(va->delivered_sw, 0);
-		EQ(va->stage[XTR_S_EL2_TO_INJECT].max, 10);
-		EQ(va->stage[XTR_S_CVAL_TO_EL2].count, 0); /* no VTIMER_IRQ: no CVAL */
+		EQ(va->stage[VTB_STAGE_EL2_TO_INJECT].max, 10);
+		EQ(va->stage[VTB_STAGE_CVAL_TO_EL2].count, 0); /* no VTIMER_IRQ: no CVAL */
 		EQ(vb->vtimer_expired, 1);
-		EQ(vb->stage[XTR_S_CVAL_TO_ENTRY].max, 30); /* 900 + 100 -> 1030 */
-		EQ(vb->stage[XTR_S_EL2_TO_INJECT].count, 0);
-		EQ(vb->exits[XTR_R_IRQ_MAINT], 1);
+		EQ(vb->stage[VTB_STAGE_CVAL_TO_ENTRY].max, 30); /* 900 + 100 -> 1030 */
+		EQ(vb->stage[VTB_STAGE_EL2_TO_INJECT].count, 0);
+		EQ(vb->exits[VTB_EXIT_IRQ_MAINT], 1);
 		EQ(vb->maint_irqs, 1);
 	}
 	res_free(&r);
@@ -542,13 +528,13 @@ static void t_hist(void)
 	const double ps[] = {0.5, 0.9, 0.99, 0.999};
 	for (int i = 0; i < 4; i++) {
 		double want = ps[i] * 100000, got = (double)xtr_hist_pct(&h, ps[i]);
-		CHECK(got >= want * (1 - 1.0 / 128) && got <= want * (1 + 1.0 / 128),
+		CHECK_MSG(got >= want * (1 - 1.0 / 128) && got <= want * (1 + 1.0 / 128),
 		      "p%g = %.0f, want %.0f", ps[i] * 100, got, want);
 	}
 	EQ(h.max, 100000);
 	for (unsigned i = 0; i < XTR_HIST_NB; i++) /* bucket bounds are monotonic and consistent */
 		if (xtr_hist_index(xtr_hist_bucket_lo(i)) != i) {
-			CHECK(0, "bucket %u lo %" PRIu64 " maps to %u", i, xtr_hist_bucket_lo(i),
+			CHECK_MSG(0, "bucket %u lo %" PRIu64 " maps to %u", i, xtr_hist_bucket_lo(i),
 			      xtr_hist_index(xtr_hist_bucket_lo(i)));
 			break;
 		}
@@ -586,7 +572,7 @@ static void t_garbage(void)
 		struct res r;
 		decode(buf, len, 4096, &r);
 		if (r.st.bytes != len) {
-			CHECK(0, "iteration %d: %" PRIu64 " of %zu bytes accounted", it, r.st.bytes, len);
+			CHECK_MSG(0, "iteration %d: %" PRIu64 " of %zu bytes accounted", it, r.st.bytes, len);
 			bad = 1;
 		}
 		res_free(&r);
@@ -610,7 +596,7 @@ static void t_tools(void)
 	/* guest summary gives the denominator for exits per guest tick */
 	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
 	FILE *f = fopen(path, "w");
-	CHECK(f != NULL, "open");
+	CHECK_MSG(f != NULL, "open");
 	if (!f)
 		return;
 	fputs("{\"guest\":\"baremetal\",\"trailer\":{\"taken\":55,\"lost\":0}}\n", f);
@@ -620,7 +606,7 @@ static void t_tools(void)
 	EQ(run_analyze(&w, "tools", extra, &exists), 0);
 	snprintf(path, sizeof(path), "%s/tools-out/trace-summary.json", tmpdir);
 	json_t *j = json_load_file(path, 0, NULL);
-	CHECK(j != NULL, "summary");
+	CHECK_MSG(j != NULL, "summary");
 	json_t *vs = json_object_get(j, "vcpus"), *v;
 	size_t i;
 	int found = 0;
@@ -631,16 +617,16 @@ static void t_tools(void)
 		EQ(json_integer_value(json_object_get(json_object_get(v, "ticks"), "guest_taken")), 55);
 		/* the HVC after tick 100 is outside the storm window: 109 exits */
 		double e = json_real_value(json_object_get(v, "exits_per_guest_tick"));
-		CHECK(e > 1.981 && e < 1.982, "exits_per_guest_tick %f", e);
+		CHECK_MSG(e > 1.981 && e < 1.982, "exits_per_guest_tick %f", e);
 		double t = json_real_value(json_object_get(v, "exits_per_tick"));
-		CHECK(t > 1.089 && t < 1.091, "exits_per_tick %f", t);
+		CHECK_MSG(t > 1.089 && t < 1.091, "exits_per_tick %f", t);
 		EQ(json_integer_value(json_object_get(json_object_get(v, "exits_outside_window"), "total")), 1);
 		json_t *st = json_object_get(json_object_get(v, "stages"), "cval_to_el2");
 		EQ(json_integer_value(json_object_get(st, "p90")), 90);
 		EQ(json_integer_value(json_object_get(json_object_get(json_object_get(v, "exits"), "by_reason"), "sync_hvc")), 9);
 		EQ(json_integer_value(json_object_get(json_object_get(json_object_get(v, "exits"), "sync_by_ec"), "0x16_HVC64")), 9);
 	}
-	CHECK(found, "d1v1 missing from summary");
+	CHECK_MSG(found, "d1v1 missing from summary");
 	json_decref(j);
 	/* a broken guest summary is a clear error */
 	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
@@ -649,8 +635,8 @@ static void t_tools(void)
 		fputs("{\"taken\":", f);
 		fclose(f);
 	}
-	CHECK(run_analyze(&w, "tools2", extra, &exists) != 0, "bad guest summary must fail");
-	CHECK(!exists, "no output on failure");
+	CHECK_MSG(run_analyze(&w, "tools2", extra, &exists) != 0, "bad guest summary must fail");
+	CHECK_MSG(!exists, "no output on failure");
 	/* dump --counts */
 	snprintf(path, sizeof(path), "%s/tools.xentrace", tmpdir);
 	snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-dump --counts %s | grep -qx '0x01002002 200 arm_virq_inject'", bindir, path);
@@ -660,7 +646,52 @@ static void t_tools(void)
 		 "$(%s/vtb-xentrace-dump --counts %s | awk '{s+=$2} END {print s}')", bindir, path, bindir, path);
 	EQ(WEXITSTATUS(system(cmd)), 0);
 	snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-dump /nonexistent 2>/dev/null", bindir);
-	CHECK(WEXITSTATUS(system(cmd)) != 0, "missing file must fail");
+	CHECK_MSG(WEXITSTATUS(system(cmd)) != 0, "missing file must fail");
+	xw_free(&w);
+}
+
+/* trace-summary.json names the storm guest even without a guest summary
+ * (readers never choose again) and records its input relative to the run
+ * directory, the parent of --out-dir. */
+static void t_guest_record(void)
+{
+	struct xw w;
+	int exists;
+	char path[1024], cmd[2048];
+	xw_init(&w);
+	std_trace(&w, 300);
+	EQ(run_analyze(&w, "guest", "", &exists), 0);
+	snprintf(path, sizeof(path), "%s/guest-out/trace-summary.json", tmpdir);
+	json_t *j = json_load_file(path, 0, NULL);
+	CHECK_MSG(j != NULL, "summary");
+	json_t *g = json_object_get(j, "guest");
+	CHECK_MSG(json_is_object(g), "guest block missing");
+	CHECK_MSG(json_is_null(json_object_get(g, "path")), "guest.path without --guest-summary");
+	CHECK_MSG(json_is_null(json_object_get(g, "taken")), "guest.taken without --guest-summary");
+	/* The domU vCPU with most deliveries, the later one on a tie. */
+	const char *want = NULL;
+	json_int_t best = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(j, "vcpus"), i, v) {
+		json_int_t t = json_integer_value(json_object_get(json_object_get(v, "ticks"), "delivered"));
+		if (json_integer_value(json_object_get(v, "domid")) > 0 && t > 0 && t >= best) {
+			best = t;
+			want = json_string_value(json_object_get(v, "id"));
+		}
+	}
+	const char *got = json_string_value(json_object_get(g, "vcpu"));
+	CHECK_MSG(want && got && !strcmp(got, want), "guest.vcpu %s, want %s", got ? got : "null",
+		  want ? want : "null");
+	const char *in = json_string_value(json_object_get(json_object_get(j, "input"), "path"));
+	CHECK_MSG(in && !strcmp(in, "guest.xentrace"), "input.path %s", in ? in : "null");
+	json_decref(j);
+	/* usage errors exit 2 */
+	snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-analyze 2>/dev/null", bindir);
+	EQ(WEXITSTATUS(system(cmd)), 2);
+	snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-analyze %s/guest.xentrace --out-dir %s/x --cntfrq 1x 2>/dev/null",
+		 bindir, tmpdir, tmpdir);
+	EQ(WEXITSTATUS(system(cmd)), 2);
 	xw_free(&w);
 }
 
@@ -712,7 +743,7 @@ static void t_storm_window(void)
 	/* without the window pass every exit counts (library default) */
 	decode(w.out.p, w.out.len, 0, &r);
 	const struct xtr_vcpu *v = xtr_an_find(&r.an, DV(1, 0));
-	CHECK(v != NULL, "d1v0 missing");
+	CHECK_MSG(v != NULL, "d1v0 missing");
 	if (v) {
 		EQ(v->exits_total, 16);
 		EQ(v->out_total, 0);
@@ -721,33 +752,33 @@ static void t_storm_window(void)
 	for (int bufsize = 0; bufsize <= 4096; bufsize += 4096) {
 		decode_opt(w.out.p, w.out.len, (size_t)bufsize, &r, 1);
 		EQ(xtr_issue_total(&r.st), 0);
-		CHECK(r.st.windows > 5, "windows %" PRIu64, r.st.windows);
+		CHECK_MSG(r.st.windows > 5, "windows %" PRIu64, r.st.windows);
 		v = xtr_an_find(&r.an, DV(1, 0));
-		CHECK(v != NULL, "d1v0 missing");
+		CHECK_MSG(v != NULL, "d1v0 missing");
 		if (v) {
 			EQ(v->has_window, 1);
 			EQ(v->win_first, 1000);          /* VTIMER_EXPIRED of the first tick */
 			EQ(v->win_end, last_entry);      /* entry after the last injection */
 			EQ(v->ticks_delivered, 5);
 			EQ(v->exits_total, 6);           /* WFI + 4 tick IRQs + the HVC between */
-			EQ(v->exits[XTR_R_SYNC_WFX], 1);
-			EQ(v->exits[XTR_R_IRQ_VTIMER], 4);
-			EQ(v->exits[XTR_R_SYNC_HVC], 1);
-			EQ(v->exits[XTR_R_SYNC_DABT], 0);
+			EQ(v->exits[VTB_EXIT_SYNC_WFX], 1);
+			EQ(v->exits[VTB_EXIT_IRQ_VTIMER], 4);
+			EQ(v->exits[VTB_EXIT_SYNC_HVC], 1);
+			EQ(v->exits[VTB_EXIT_SYNC_DABT], 0);
 			EQ(v->sync_by_ec[0x24], 0);
-			EQ(v->hyp[XTR_R_SYNC_HVC].count, 1);
-			EQ(v->hyp[XTR_R_SYNC_HVC].max, 30);
-			EQ(v->hyp[XTR_R_SYNC_WFX].max, 510);
+			EQ(v->hyp[VTB_EXIT_SYNC_HVC].count, 1);
+			EQ(v->hyp[VTB_EXIT_SYNC_HVC].max, 30);
+			EQ(v->hyp[VTB_EXIT_SYNC_WFX].max, 510);
 			EQ(v->out_total, 10);
-			EQ(v->out_exits[XTR_R_SYNC_DABT], 8);
-			EQ(v->out_exits[XTR_R_SYNC_HVC], 2);
+			EQ(v->out_exits[VTB_EXIT_SYNC_DABT], 8);
+			EQ(v->out_exits[VTB_EXIT_SYNC_HVC], 2);
 			EQ(v->out_hyp_sum, 10 * 20);
 		}
 		v = xtr_an_find(&r.an, DV(1, 1));
-		CHECK(v != NULL, "d1v1 missing");
+		CHECK_MSG(v != NULL, "d1v1 missing");
 		if (v) {
 			EQ(v->has_window, 0);
-			EQ(v->exits[XTR_R_SYNC_DABT], 4); /* no ticks: nothing to window */
+			EQ(v->exits[VTB_EXIT_SYNC_DABT], 4); /* no ticks: nothing to window */
 			EQ(v->out_total, 0);
 		}
 		res_free(&r);
@@ -757,14 +788,14 @@ static void t_storm_window(void)
 	char path[600];
 	snprintf(path, sizeof(path), "%s/window-out/trace-summary.json", tmpdir);
 	json_t *j = json_load_file(path, 0, NULL), *e;
-	CHECK(j != NULL, "summary");
+	CHECK_MSG(j != NULL, "summary");
 	size_t i;
 	int found = 0;
 	json_array_foreach(json_object_get(j, "vcpus"), i, e) {
 		const char *id = json_string_value(json_object_get(e, "id"));
 		json_t *win = json_object_get(e, "window");
 		if (id && !strcmp(id, "d1v1"))
-			CHECK(json_is_null(win), "d1v1 has no ticks, window must be null");
+			CHECK_MSG(json_is_null(win), "d1v1 has no ticks, window must be null");
 		if (!id || strcmp(id, "d1v0"))
 			continue;
 		found = 1;
@@ -776,9 +807,9 @@ static void t_storm_window(void)
 		EQ(json_integer_value(json_object_get(json_object_get(out, "by_reason"), "sync_dabt")), 8);
 		EQ(json_integer_value(json_object_get(json_object_get(json_object_get(e, "exits"), "by_reason"), "sync_dabt")), 0);
 		double t = json_real_value(json_object_get(e, "exits_per_tick"));
-		CHECK(t > 1.199 && t < 1.201, "exits_per_tick %f", t);
+		CHECK_MSG(t > 1.199 && t < 1.201, "exits_per_tick %f", t);
 	}
-	CHECK(found, "d1v0 missing from summary");
+	CHECK_MSG(found, "d1v0 missing from summary");
 	json_decref(j);
 	xw_free(&w);
 }
@@ -825,14 +856,14 @@ static int crosscheck_with(const char *interp, const char *script, const char *t
 		 interp, script, tmpdir, trace, tmpdir, tmpdir, bindir, trace, tmpdir,
 		 tmpdir, tmpdir, tmpdir);
 	int rc1 = system(cmd);
-	CHECK(rc1 == 0, "per-event counts differ from xentrace_format (%s): see %s/xf.counts vs ours.counts", interp, tmpdir);
+	CHECK_MSG(rc1 == 0, "per-event counts differ from xentrace_format (%s): see %s/xf.counts vs ours.counts", interp, tmpdir);
 	/* (2) with the real formats file: lines printed == our records of the
 	 * ids it defines (both 0 for a capture from a Xen without our trace
 	 * points; the synthetic traces always have some). */
 	snprintf(formats, sizeof(formats), "%s/tracing/xentrace-formats", root);
 	if (access(formats, R_OK))
 		snprintf(formats, sizeof(formats), "%s/tools/xentrace/formats", xensrc);
-	printf("    formats file: %s\n", formats);
+	printf("# formats file: %s\n", formats);
 	snprintf(cmd, sizeof(cmd),
 		 "n=$(%s %s %s < %s 2>/dev/null | grep -vc '^TSC stepped'); "
 		 "m=$(awk '/^0x/{print tolower($1)}' %s | sort -u > %s/fmt.ids; "
@@ -840,22 +871,22 @@ static int crosscheck_with(const char *interp, const char *script, const char *t
 		 "test -n \"$n\" && test \"$n\" -eq \"$m\"",
 		 interp, script, formats, trace, formats, tmpdir, bindir, trace, tmpdir);
 	int rc2 = system(cmd);
-	CHECK(rc2 == 0, "formats-file line count differs (%s, %s)", interp, formats);
+	CHECK_MSG(rc2 == 0, "formats-file line count differs (%s, %s)", interp, formats);
 	return 0;
 }
 
 static void t_crosscheck(void)
 {
 	if (!xensrc || !*xensrc) {
-		printf("  note: no Xen source tree (build/xen/*/src): cross-check skipped\n");
-		nskip++;
+		printf("# note: no Xen source tree (build/xen/*/src): cross-check skipped\n");
+		vtb_test_skip("a prerequisite is missing (see the note above)");
 		return;
 	}
 	char script[1024], trace[600], py2[512], port[700], cmd[2048];
 	snprintf(script, sizeof(script), "%s/tools/xentrace/xentrace_format", xensrc);
 	if (access(script, R_OK)) {
-		printf("  note: %s missing: cross-check skipped\n", script);
-		nskip++;
+		printf("# note: %s missing: cross-check skipped\n", script);
+		vtb_test_skip("a prerequisite is missing (see the note above)");
 		return;
 	}
 	struct xw w;
@@ -867,11 +898,11 @@ static void t_crosscheck(void)
 	xw_rec(&w, 1, 0x0002800bu, 0, 0, 0, NULL);
 	xw_flush(&w, 256);
 	snprintf(trace, sizeof(trace), "%s/cross.xentrace", tmpdir);
-	CHECK(xw_save(&w, trace) == 0, "save");
+	CHECK_MSG(xw_save(&w, trace) == 0, "save");
 	xw_free(&w);
 	int ran = 0;
 	if (find_python2(py2, sizeof(py2))) {
-		printf("  cross-check: %s %s (unmodified)\n", py2, script);
+		printf("# cross-check: %s %s (unmodified)\n", py2, script);
 		crosscheck_with(py2, script, trace);
 		ran++;
 	}
@@ -879,16 +910,16 @@ static void t_crosscheck(void)
 		snprintf(port, sizeof(port), "%s/xentrace_format.py3", tmpdir);
 		snprintf(cmd, sizeof(cmd), "%s/analysis/xentrace/tests/xentrace_format_py3.sh %s %s", root, script, port);
 		if (system(cmd) == 0) {
-			printf("  cross-check: python3 + mechanical port of %s\n", script);
+			printf("# cross-check: python3 + mechanical port of %s\n", script);
 			crosscheck_with("python3", port, trace);
 			ran++;
 		} else {
-			CHECK(0, "python3 port of xentrace_format failed");
+			CHECK_MSG(0, "python3 port of xentrace_format failed");
 		}
 	}
 	if (!ran) {
-		printf("  note: no python2/python3 interpreter: cross-check skipped\n");
-		nskip++;
+		printf("# note: no python2/python3 interpreter: cross-check skipped\n");
+		vtb_test_skip("a prerequisite is missing (see the note above)");
 	}
 }
 
@@ -898,8 +929,8 @@ static void t_real_captures(void)
 {
 	char py2[512], cmd[8192], line[2048];
 	if (!xensrc || !*xensrc || !find_python2(py2, sizeof(py2))) {
-		printf("  note: no Xen tree or python2: real-capture cross-check skipped\n");
-		nskip++;
+		printf("# note: no Xen tree or python2: real-capture cross-check skipped\n");
+		vtb_test_skip("a prerequisite is missing (see the note above)");
 		return;
 	}
 	snprintf(cmd, sizeof(cmd),
@@ -912,14 +943,14 @@ static void t_real_captures(void)
 		n++;
 		snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-analyze '%s' --out-dir %s/real-out --quiet --partial-ok 2>/dev/null",
 			 bindir, line, tmpdir);
-		CHECK(WEXITSTATUS(system(cmd)) == 0, "analyze failed on %s", line);
+		CHECK_MSG(WEXITSTATUS(system(cmd)) == 0, "analyze failed on %s", line);
 		snprintf(cmd, sizeof(cmd), "%s/vtb-xentrace-dump --counts '%s' >/dev/null 2>&1", bindir, line);
 		int clean = system(cmd) == 0;
 		if (!clean) {
-			printf("  note: %s is damaged: counts not compared\n", line);
+			printf("# note: %s is damaged: counts not compared\n", line);
 			continue;
 		}
-		printf("  real capture: %s\n", line);
+		printf("# real capture: %s\n", line);
 		char script[1024];
 		snprintf(script, sizeof(script), "%s/tools/xentrace/xentrace_format", xensrc);
 		crosscheck_with(py2, script, line);
@@ -927,8 +958,8 @@ static void t_real_captures(void)
 	if (p)
 		pclose(p);
 	if (!n) {
-		printf("  note: no real capture (*.xentrace, trace.bin) under results/ or build/\n");
-		nskip++;
+		printf("# note: no real capture (*.xentrace, trace.bin) under results/ or build/\n");
+		vtb_test_skip("a prerequisite is missing (see the note above)");
 	}
 }
 
@@ -992,24 +1023,10 @@ int main(int argc, char **argv)
 		{"impossible_extra", t_impossible_extra}, {"bad_cpu_change", t_bad_cpu_change},
 		{"out_of_order", t_out_of_order}, {"tsc_wrap", t_tsc_wrap},
 		{"paths_and_sched", t_paths_and_sched}, {"hist", t_hist},
-		{"garbage", t_garbage}, {"storm_window", t_storm_window}, {"tools", t_tools}, {"crosscheck", t_crosscheck},
+		{"garbage", t_garbage}, {"storm_window", t_storm_window}, {"tools", t_tools}, {"guest_record", t_guest_record}, {"crosscheck", t_crosscheck},
 		{"real_captures", t_real_captures},
 	};
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		cur_name = tests[i].name;
-		cur_failed = 0;
-		int skips = nskip;
-		tests[i].fn();
-		if (nskip > skips && !cur_failed)
-			printf("skip %s\n", cur_name);
-		else if (cur_failed) {
-			printf("FAIL %s\n", cur_name);
-			nfail++;
-		} else {
-			printf("ok   %s\n", cur_name);
-			npass++;
-		}
-	}
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		vtb_test_run(tests[i].name, tests[i].fn);
+	return vtb_test_done();
 }

@@ -32,6 +32,12 @@ int vtb_test_done(void);
 		vtb_test_fail_at(__FILE__, __LINE__, "CHECK(%s) failed", #c); \
 } while (0)
 
+/* CHECK with a printf-style explanation of the failure. */
+#define CHECK_MSG(c, ...) do { \
+	if (!(c)) \
+		vtb_test_fail_at(__FILE__, __LINE__, "CHECK(" #c ") failed: " __VA_ARGS__); \
+} while (0)
+
 #define CHECK_STR(a, b) do { \
 	const char *a_ = (a), *b_ = (b); \
 	if (!a_ || !b_ || strcmp(a_, b_) != 0) \

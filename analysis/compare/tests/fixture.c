@@ -1,34 +1,11 @@
-#include "harness.h"
+#include "fixture.h"
+#include "vtb/schema.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static int passed, failed;
 const char *h_tool;
-
-void h_check(int ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL %s:%d: %s\n", file, line, what);
-}
-
-void h_near(double got, double want, double tol, const char *what,
-	    const char *file, int line)
-{
-	int ok = fabs(got - want) <= tol || (isnan(got) && isnan(want));
-	if (!ok) {
-		failed++;
-		printf("FAIL %s:%d: %s = %.17g, want %.17g (tol %g)\n", file, line,
-		       what, got, want, tol);
-		return;
-	}
-	passed++;
-}
 
 static char tmproot[] = "/tmp/vtb-compare-test.XXXXXX";
 static int tmpcount;
@@ -80,14 +57,14 @@ void h_run_dir(const char *dir, const char *mode, const long *v, size_t n)
 	fclose(f);
 	char js[512];
 	snprintf(js, sizeof js,
-		 "{\"schema\":\"vtimer-bench/summary/1\",\"platform_mode\":\"%s\","
+		 "{\"schema\":\"" VTB_SCHEMA_SUMMARY "\",\"platform_mode\":\"%s\","
 		 "\"clock\":{\"cntfrq_hz\":62500000,\"ns_per_tick\":16},"
 		 "\"counts\":{\"ticks\":%zu,\"taken\":%zu,\"lost\":0,\"spurious\":0,\"other\":0},"
 		 "\"latency_ticks\":{\"n\":%zu}}\n", mode, n, n, n);
 	h_write(dir, "summary.json", js);
 }
 
-static void cleanup(void)
+void h_tmpdir_cleanup(void)
 {
 	if (tmpcount) {
 		char cmd[128];
@@ -95,20 +72,4 @@ static void cleanup(void)
 		if (system(cmd) != 0)
 			fprintf(stderr, "warning: could not remove %s\n", tmproot);
 	}
-}
-
-int main(int argc, char **argv)
-{
-	h_tool = argc > 1 ? argv[1] : "../bin/vtb-compare";
-	test_distrib();
-	test_quantile();
-	test_rank();
-	test_bootstrap();
-	test_spread();
-	test_samples();
-	test_verdict();
-	test_cli();
-	cleanup();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
 }

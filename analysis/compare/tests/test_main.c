@@ -1,0 +1,18 @@
+/* vtb-compare's unit tests: one TAP test point per test function. */
+#include "fixture.h"
+
+int main(int argc, char **argv)
+{
+	h_tool = argc > 1 ? argv[1] : "../bin/vtb-compare";
+	RUN(test_distrib);
+	RUN(test_quantile);
+	RUN(test_rank);
+	RUN(test_bootstrap);
+	RUN(test_bootstrap_exact_law);
+	RUN(test_spread);
+	RUN(test_samples);
+	RUN(test_verdict);
+	RUN(test_cli);
+	h_tmpdir_cleanup();
+	return vtb_test_done();
+}

@@ -1,0 +1,15 @@
+/* The schema names of the JSON documents the tools write and read: the one
+ * place a version is bumped. A reader accepts exactly these strings. */
+#ifndef VTB_SCHEMA_H
+#define VTB_SCHEMA_H
+
+/* summary.json of one run: vtb-analyze writes it (docs/summary-format.md);
+ * vtb-compare, vtb-report and vtb-history read it. */
+#define VTB_SCHEMA_SUMMARY "vtimer-bench/summary/1"
+/* trace-summary.json: vtb-xentrace-analyze writes it
+ * (docs/xentrace-decoder.md); vtb-report and vtb-tracedata read it. */
+#define VTB_SCHEMA_TRACE_SUMMARY "vtb-xentrace-summary/1"
+/* compare.json: vtb-compare --json (docs/comparison-statistics.md). */
+#define VTB_SCHEMA_COMPARE "vtimer-bench/compare/1"
+
+#endif
