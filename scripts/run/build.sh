@@ -33,7 +33,8 @@ rb_build_xen() {
 }
 
 # Exits and stages need our trace points (tracing/patches/0001-*); a Xen
-# without them would give a capture with no ARM records.
+# without them would give a capture with no ARM records. (grep -c, not -q:
+# -q stops reading early and pipefail would count nm's SIGPIPE as "absent".)
 rb_has_trace_points() { # xen_img
-  aarch64-linux-gnu-nm "${1%/*}/xen-syms" | grep -q ' trace_guest_exit$'
+  aarch64-linux-gnu-nm "${1%/*}/xen-syms" | grep -c ' trace_guest_exit$' >/dev/null
 }
