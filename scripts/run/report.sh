@@ -73,5 +73,6 @@ rb_print_summary() { # run_dir
   echo
   echo "results: $run"
   echo "  report:  $run/report.html (and report.md); plots in $run/plots/"
-  echo "  raw:     $run/raw/ (what the runs printed; what ran: manifest.json, manifest.txt)"
+  echo "  raw:     $run/raw/ (what the runs printed; run.json: what the run was asked to do)"
+  echo "  manifest: $run/manifest.json and manifest.txt (what ran: Xen build, images, platform)"
 }
