@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +19,6 @@ static const struct {
 	{"stock", "vtimer_delivery=software", 0},
 	{"direct", "vtimer_delivery=direct", 1},
 };
-
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 void run_params_default(struct run_params *p)
 {
@@ -52,11 +41,11 @@ static int parse_uint(const char *opt, const char *s, uint64_t *out, char *err, 
 {
 	char *end;
 	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
-		return fail(err, errlen, "--%s needs a whole number, got '%s'", opt, s ? s : "");
+		return run_fail(err, errlen, "--%s needs a whole number, got '%s'", opt, s ? s : "");
 	errno = 0;
 	*out = strtoull(s, &end, 10);
 	if (errno)
-		return fail(err, errlen, "--%s: %s is out of range", opt, s);
+		return run_fail(err, errlen, "--%s: %s is out of range", opt, s);
 	return 0;
 }
 
@@ -76,14 +65,14 @@ static json_t *parse_variant_list(const char *list, char *err, size_t errlen)
 		if (eq)
 			*eq = 0;
 		if (!run_variant_name_ok(item)) {
-			fail(err, errlen, "bad variant name '%s' in --variants", item);
+			run_fail(err, errlen, "bad variant name '%s' in --variants", item);
 			goto bad;
 		}
 		json_array_append_new(vs, json_pack("{s:s, s:s}", "name", item, "xen_options", eq ? eq + 1 : ""));
 	}
 	free(copy);
 	if (json_array_size(vs) == 0) {
-		fail(err, errlen, "--variants names no variant");
+		run_fail(err, errlen, "--variants names no variant");
 		json_decref(vs);
 		return NULL;
 	}
@@ -136,33 +125,33 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 	    parse_uint("rmax-ns", p->rmax_ns, &rmax, err, errlen) || parse_uint("seed", p->seed, &seed, err, errlen))
 		return NULL;
 	if (ticks == 0)
-		return fail(err, errlen, "--ticks must be at least 1"), NULL;
+		return run_fail(err, errlen, "--ticks must be at least 1"), NULL;
 	if (!one_of(p->storm, "periodic", "back-to-back", "random"))
-		return fail(err, errlen, "--storm must be periodic, back-to-back or random"), NULL;
+		return run_fail(err, errlen, "--storm must be periodic, back-to-back or random"), NULL;
 	if (!one_of(p->platform_mode, "deterministic", "realtime", NULL))
-		return fail(err, errlen, "--platform-mode must be deterministic or realtime"), NULL;
+		return run_fail(err, errlen, "--platform-mode must be deterministic or realtime"), NULL;
 	if (!one_of(p->target, "emulated", "native", "linux-dom0"))
-		return fail(err, errlen, "--target must be emulated, native or linux-dom0"), NULL;
+		return run_fail(err, errlen, "--target must be emulated, native or linux-dom0"), NULL;
 	if (rmin > rmax)
-		return fail(err, errlen, "--rmin-ns must not exceed --rmax-ns"), NULL;
+		return run_fail(err, errlen, "--rmin-ns must not exceed --rmax-ns"), NULL;
 	const char *mode = p->platform_mode;
 	int traced = p->traced;
 	/* The Linux storm sleeps in whole microseconds and has no random mode. */
 	if (strcmp(p->target, "emulated")) {
 		if (!strcmp(p->storm, "random"))
-			return fail(err, errlen, "--target %s has no random mode (periodic or back-to-back)", p->target),
+			return run_fail(err, errlen, "--target %s has no random mode (periodic or back-to-back)", p->target),
 			       NULL;
 		if (period % 1000 || period < 1000)
-			return fail(err, errlen, "--target %s needs --period-ns in whole microseconds", p->target), NULL;
+			return run_fail(err, errlen, "--target %s needs --period-ns in whole microseconds", p->target), NULL;
 		traced = 0;
 	}
 	if (!strcmp(p->target, "native"))
 		mode = "realtime";
 	if (!p->run_id || !*p->run_id || strchr(p->run_id, '/') || p->run_id[0] == '.')
-		return fail(err, errlen, "--run-id must be a plain name"), NULL;
+		return run_fail(err, errlen, "--run-id must be a plain name"), NULL;
 	if (!p->label || !*p->label ||
 	    strspn(p->label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(p->label))
-		return fail(err, errlen, "--label may hold letters, digits, '.', '_' and '-' only"), NULL;
+		return run_fail(err, errlen, "--label may hold letters, digits, '.', '_' and '-' only"), NULL;
 
 	json_t *vs = p->variants && strcmp(p->target, "native") ? parse_variant_list(p->variants, err, errlen)
 								 : default_variants(p);
@@ -184,7 +173,7 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 	run_model_add_default_pair(root);
 	char why[256];
 	if (run_model_validate(root, why, sizeof(why))) {
-		fail(err, errlen, "%s", why);
+		run_fail(err, errlen, "%s", why);
 		json_decref(root);
 		return NULL;
 	}

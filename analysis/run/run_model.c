@@ -9,8 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
+int run_fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -67,31 +66,31 @@ int run_model_validate(json_t *root, char *err, size_t errlen)
 {
 	const char *schema = json_string_value(json_object_get(root, "schema"));
 	if (!schema || strcmp(schema, RUN_SCHEMA))
-		return fail(err, errlen, "schema is not %s", RUN_SCHEMA);
+		return run_fail(err, errlen, "schema is not %s", RUN_SCHEMA);
 	json_t *vs = json_object_get(root, "variants");
 	if (!json_is_array(vs) || json_array_size(vs) == 0)
-		return fail(err, errlen, "no variants");
+		return run_fail(err, errlen, "no variants");
 	size_t i, j;
 	json_t *v;
 	json_array_foreach(vs, i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
 		if (!run_variant_name_ok(name))
-			return fail(err, errlen, "bad variant name '%s'", name ? name : "(none)");
+			return run_fail(err, errlen, "bad variant name '%s'", name ? name : "(none)");
 		if (!json_is_string(json_object_get(v, "xen_options")))
-			return fail(err, errlen, "variant %s has no xen_options string", name);
+			return run_fail(err, errlen, "variant %s has no xen_options string", name);
 		for (j = 0; j < i; j++)
 			if (!strcmp(name, json_string_value(json_object_get(json_array_get(vs, j), "name"))))
-				return fail(err, errlen, "variant %s named twice", name);
+				return run_fail(err, errlen, "variant %s named twice", name);
 	}
 	json_t *ps = json_object_get(root, "pairs");
 	if (!json_is_array(ps))
-		return fail(err, errlen, "no pairs array");
+		return run_fail(err, errlen, "no pairs array");
 	struct run_model m = {root, RUN_FROM_JSON};
 	json_array_foreach(ps, i, v) {
 		const char *a = json_string_value(json_object_get(v, "a"));
 		const char *b = json_string_value(json_object_get(v, "b"));
 		if (!a || !b || run_model_find(&m, a) < 0 || run_model_find(&m, b) < 0 || !strcmp(a, b))
-			return fail(err, errlen, "pair %zu does not name two different variants of the run", i);
+			return run_fail(err, errlen, "pair %zu does not name two different variants of the run", i);
 	}
 	return 0;
 }
@@ -128,7 +127,7 @@ static int load_legacy(struct run_model *m, const char *dir, const char *list, c
 {
 	FILE *f = fopen(list, "r");
 	if (!f)
-		return fail(err, errlen, "%s: %s", list, strerror(errno));
+		return run_fail(err, errlen, "%s: %s", list, strerror(errno));
 	json_t *vs = json_array();
 	char line[256], path[4096];
 	while (fgets(line, sizeof(line), f)) {
@@ -165,7 +164,7 @@ static int load_scan(struct run_model *m, const char *dir, char *err, size_t err
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return fail(err, errlen, "%s: %s", dir, strerror(errno));
+		return run_fail(err, errlen, "%s: %s", dir, strerror(errno));
 	json_t *found[256];
 	size_t n = 0;
 	struct dirent *e;
@@ -178,7 +177,7 @@ static int load_scan(struct run_model *m, const char *dir, char *err, size_t err
 	}
 	closedir(d);
 	if (n == 0)
-		return fail(err, errlen, "%s: no raw/run.json, raw/variants or variant directory with a summary.json",
+		return run_fail(err, errlen, "%s: no raw/run.json, raw/variants or variant directory with a summary.json",
 			    dir);
 	qsort(found, n, sizeof(found[0]), scan_order);
 	json_t *vs = json_array();
@@ -200,7 +199,7 @@ int run_model_load(struct run_model *m, const char *dir, char *err, size_t errle
 		json_error_t je;
 		m->root = json_load_file(path, 0, &je);
 		if (!m->root)
-			return fail(err, errlen, "%s: %s", path, je.text);
+			return run_fail(err, errlen, "%s: %s", path, je.text);
 		m->source = RUN_FROM_JSON;
 	} else {
 		snprintf(path, sizeof(path), "%s/raw/variants", dir);
@@ -210,7 +209,7 @@ int run_model_load(struct run_model *m, const char *dir, char *err, size_t errle
 	}
 	if (run_model_validate(m->root, why, sizeof(why))) {
 		run_model_free(m);
-		return fail(err, errlen, "%s: %s", path, why);
+		return run_fail(err, errlen, "%s: %s", path, why);
 	}
 	return 0;
 }

@@ -54,4 +54,8 @@ void run_model_add_default_pair(json_t *root);
  * one of the run directory's own folders. */
 int run_variant_name_ok(const char *name);
 
+/* Writes a one-line reason into err and returns -1, the model's error style.
+ * TODO(libvtb): H1's error printer may take this over. */
+int run_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -1,11 +1,17 @@
 # run-bench.sh: one boot of one variant on each target (sourced). Raw output
 # goes to raw/<name>/, the analysis to <name>/ (scripts/run/analyse.sh).
 
+# rb_boot_facts WORK NAME: sets opts, bootargs and mode of one variant from
+# the run's model (the caller declares them local).
+rb_boot_facts() {
+  opts=$("$vtbrun" xen-options "$1" "$2")
+  bootargs=$("$vtbrun" get "$1" guest_bootargs)
+  mode=$("$vtbrun" get "$1" platform_mode)
+}
+
 rb_boot_variant() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
-  opts=$("$vtbrun" xen-options "$work" "$name")
-  bootargs=$("$vtbrun" get "$work" guest_bootargs)
-  mode=$("$vtbrun" get "$work" platform_mode)
+  rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
   rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
   ./platform/emulated.sh --xen "$xen_img" --kernel bench/guest_kernels/build/vtb-guest.img \
@@ -35,9 +41,7 @@ rb_boot_native() { # work
 # <name>/traced/, the trace analysis to <name>/trace-summary.json.
 rb_boot_traced() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
-  opts=$("$vtbrun" xen-options "$work" "$name")
-  bootargs=$("$vtbrun" get "$work" guest_bootargs)
-  mode=$("$vtbrun" get "$work" platform_mode)
+  rb_boot_facts "$work" "$name"
   rb_step "[$name] traced boot: Linux dom0 + xentrace, storm guest as an xl domU"
   ./platform/dom0/run-dom0-capture.sh --raw "$work/raw/$name-traced" --guest bench/guest_kernels/build/vtb-guest.img \
     --cmdline "$bootargs" --vuart --mode "$mode" --xen "$xen_img" --xen-args "$opts" \
@@ -49,9 +53,8 @@ rb_boot_traced() { # work name xen_img
 # The Linux storm as dom0 of Xen (platform/linux-guest/): the load a real
 # Linux guest makes, with the same analysis.
 rb_boot_linux_dom0() { # work name xen_img
-  local work=$1 name=$2 xen_img=$3 opts mode args
-  opts=$("$vtbrun" xen-options "$work" "$name")
-  mode=$("$vtbrun" get "$work" platform_mode)
+  local work=$1 name=$2 xen_img=$3 opts bootargs mode args
+  rb_boot_facts "$work" "$name"
   args=$("$vtbrun" get "$work" linux_storm_args)
   mkdir -p "$work/raw/$name"
   rb_step "[$name] booting Xen ${opts:+($opts) }+ Linux dom0 storm: $mode, $ticks wake-ups, $storm"
