@@ -13,7 +13,8 @@ static void put(json_t *o, const char *key, const char *value)
 }
 
 /* build-xen's manifest: source=..., patch=... (repeated), version=...; a
- * repeated key becomes an array so nothing is lost. */
+ * repeated key becomes an array so nothing is lost, and "patch" is always
+ * one, so a reader never has to ask whether one patch or several were applied. */
 static json_t *read_key_values(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -34,6 +35,8 @@ static json_t *read_key_values(const char *path, char *err, size_t errlen)
 			json_array_append_new(old, json_string(eq + 1));
 		else if (old)
 			json_object_set_new(o, line, json_pack("[O, s]", old, eq + 1));
+		else if (!strcmp(line, "patch"))
+			json_object_set_new(o, line, json_pack("[s]", eq + 1));
 		else
 			json_object_set_new(o, line, json_string(eq + 1));
 	}

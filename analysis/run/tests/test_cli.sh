@@ -41,7 +41,8 @@ tap_is "an unknown key is a usage error" "$(rc "$run" get "$new" colour)" 2
 printf 'source=s\npatch=p1\n' > "$tmp/xen-manifest"
 tap_check "manifest written" "$run" manifest "$new" --date D --host H --qemu Q --xen-sha256 X --guest-sha256 G --xen-build "$tmp/xen-manifest"
 tap_is "manifest.json is JSON with the run id" "$(jq -r .run_id "$new/manifest.json")" new
-tap_check "manifest.txt renders it" grep -qx 'xen_patch=p1' "$new/manifest.txt"
+tap_check "manifest.txt renders it" grep -qx "xen_patch=p1" "$new/manifest.txt"
+tap_is "one patch is still a list" "$(jq -c .xen_build.patch "$new/manifest.json")" '["p1"]'
 tap_is "no temporaries left" "$(ls -A "$new" | grep -c '^\.')" 0
 
 old=$tmp/old; mkdir -p "$old/raw/stock" "$old/raw/direct"
