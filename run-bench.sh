@@ -12,13 +12,27 @@ top=$(cd "$(dirname "$0")" && pwd)
 VTB_CALLER_PWD=${VTB_CALLER_PWD:-$PWD}
 cd "$top"
 
-cli_prog=run-bench
+cli_prog='run-bench'
 # shellcheck source=scripts/lib/cli.sh
 . scripts/lib/cli.sh
-for lib in options build boot analyse report manifest run rerun nightly; do
-  # shellcheck source=/dev/null
-  . "scripts/run/$lib.sh"
-done
+# shellcheck source=scripts/run/options.sh
+. scripts/run/options.sh
+# shellcheck source=scripts/run/build.sh
+. scripts/run/build.sh
+# shellcheck source=scripts/run/boot.sh
+. scripts/run/boot.sh
+# shellcheck source=scripts/run/analyse.sh
+. scripts/run/analyse.sh
+# shellcheck source=scripts/run/report.sh
+. scripts/run/report.sh
+# shellcheck source=scripts/run/manifest.sh
+. scripts/run/manifest.sh
+# shellcheck source=scripts/run/run.sh
+. scripts/run/run.sh
+# shellcheck source=scripts/run/rerun.sh
+. scripts/run/rerun.sh
+# shellcheck source=scripts/run/nightly.sh
+. scripts/run/nightly.sh
 
 rb_step() { [ "$quiet" = 1 ] || printf '==> %s\n' "$*" >&2; }
 

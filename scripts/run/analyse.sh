@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: turning a variant's raw files into its statistics (sourced).
 
 rb_analyse_variant() { # run_dir name

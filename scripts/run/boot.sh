@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: one boot of one variant on each target (sourced). Raw output
 # goes to raw/<name>/, the analysis to <name>/ (scripts/run/analyse.sh).
 

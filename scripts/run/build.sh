@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: building what a run needs (sourced).
 
 rb_ensure_built() {

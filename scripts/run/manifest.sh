@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: the facts of this machine for the run's manifest (sourced);
 # vtb-run lays out manifest.json and its text rendering manifest.txt.
 

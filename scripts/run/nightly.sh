@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh nightly (sourced): run, compare every variant with the
 # baseline run, record the verdict, draw the trend. Exit 3 on a regression.
 

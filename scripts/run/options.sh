@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: usage text, option defaults and parsing (sourced).
 # Values are kept as typed: vtb-run init checks storm, platform and variant
 # values (usage errors, exit 2) before anything is booted; this file checks

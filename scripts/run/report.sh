@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: comparison, plots, report and the printed summary of a run
 # directory (sourced). The pair compared and the variant order come from
 # the run's model (vtb-run pairs / variants).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: re-analysing kept run directories (sourced). Both commands
 # read runs made before raw/run.json too (vtb-run falls back to raw/variants).
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # run-bench.sh: a complete run (sourced). Every variant booted, analysed,
 # compared, reported. Built under a hidden name and renamed when complete:
 # an interrupted run never leaves a half-written results directory.

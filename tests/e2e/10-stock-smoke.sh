@@ -5,7 +5,7 @@
 # positive, the two runs identical, and a corrupted log rejected. TAP.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 . tests/lib/tap.sh
 out=$top/build/test-results/smoke
 rm -rf "$out"; mkdir -p "$out"

@@ -6,7 +6,7 @@
 # the format from before raw/run.json. TAP.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 . tests/lib/tap.sh
 out=$top/build/test-results/ab
 rm -rf "$out"; mkdir -p "$out"

@@ -5,7 +5,7 @@
 # slow-vgic-inject.patch) is flagged as a regression and exits 3. TAP.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 . tests/lib/tap.sh
 out=$top/build/test-results/nightly
 rm -rf "$out"; mkdir -p "$out"
