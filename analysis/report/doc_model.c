@@ -32,7 +32,7 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-static struct block *add(struct doc *d, enum block_kind k)
+static struct rep_block *add(struct rep_doc *d, enum block_kind k)
 {
 	if (d->len == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 32;
@@ -42,21 +42,21 @@ static struct block *add(struct doc *d, enum block_kind k)
 			exit(1);
 		}
 	}
-	struct block *b = &d->blocks[d->len++];
+	struct rep_block *b = &d->blocks[d->len++];
 	memset(b, 0, sizeof(*b));
 	b->kind = k;
 	return b;
 }
 
-void doc_init(struct doc *d, const char *title)
+void rep_doc_init(struct rep_doc *d, const char *title)
 {
 	memset(d, 0, sizeof(*d));
 	d->title = xstrdup(title);
 }
 
-void doc_heading(struct doc *d, int level, const char *fmt, ...)
+void rep_doc_heading(struct rep_doc *d, int level, const char *fmt, ...)
 {
-	struct block *b = add(d, BLOCK_HEADING);
+	struct rep_block *b = add(d, BLOCK_HEADING);
 	va_list ap;
 	va_start(ap, fmt);
 	b->text = vformat(fmt, ap);
@@ -64,30 +64,30 @@ void doc_heading(struct doc *d, int level, const char *fmt, ...)
 	b->level = level;
 }
 
-void doc_para(struct doc *d, const char *fmt, ...)
+void rep_doc_para(struct rep_doc *d, const char *fmt, ...)
 {
-	struct block *b = add(d, BLOCK_PARA);
+	struct rep_block *b = add(d, BLOCK_PARA);
 	va_list ap;
 	va_start(ap, fmt);
 	b->text = vformat(fmt, ap);
 	va_end(ap);
 }
 
-void doc_code(struct doc *d, const char *text)
+void rep_doc_code(struct rep_doc *d, const char *text)
 {
 	add(d, BLOCK_CODE)->text = xstrdup(text);
 }
 
-void doc_table(struct doc *d, int cols, const char *const *header)
+void rep_doc_table(struct rep_doc *d, int cols, const char *const *header)
 {
-	struct block *b = add(d, BLOCK_TABLE);
+	struct rep_block *b = add(d, BLOCK_TABLE);
 	b->cols = cols < DOC_MAX_COLS ? cols : DOC_MAX_COLS;
-	doc_row(d, header);
+	rep_doc_row(d, header);
 }
 
-void doc_row(struct doc *d, const char *const *cells)
+void rep_doc_row(struct rep_doc *d, const char *const *cells)
 {
-	struct block *b = &d->blocks[d->len - 1];
+	struct rep_block *b = &d->blocks[d->len - 1];
 	b->cells = realloc(b->cells, (size_t)(b->rows + 1) * (size_t)b->cols * sizeof(char *));
 	if (!b->cells) {
 		fputs("vtb-report: out of memory\n", stderr);
@@ -98,18 +98,18 @@ void doc_row(struct doc *d, const char *const *cells)
 	b->rows++;
 }
 
-void doc_figure(struct doc *d, const char *base, const char *rel_base, const char *caption)
+void rep_doc_figure(struct rep_doc *d, const char *base, const char *rel_base, const char *caption)
 {
-	struct block *b = add(d, BLOCK_FIGURE);
+	struct rep_block *b = add(d, BLOCK_FIGURE);
 	b->path = xstrdup(base);
 	b->rel = xstrdup(rel_base);
 	b->text = xstrdup(caption);
 }
 
-void doc_free(struct doc *d)
+void rep_doc_free(struct rep_doc *d)
 {
 	for (int i = 0; i < d->len; i++) {
-		struct block *b = &d->blocks[i];
+		struct rep_block *b = &d->blocks[i];
 		free(b->text);
 		free(b->path);
 		free(b->rel);
@@ -121,11 +121,11 @@ void doc_free(struct doc *d)
 	free(d->title);
 }
 
-int doc_write_markdown(const struct doc *d, FILE *f)
+int rep_doc_write_markdown(const struct rep_doc *d, FILE *f)
 {
 	fprintf(f, "# %s\n\n", d->title);
 	for (int i = 0; i < d->len; i++) {
-		const struct block *b = &d->blocks[i];
+		const struct rep_block *b = &d->blocks[i];
 		switch (b->kind) {
 		case BLOCK_HEADING:
 			fprintf(f, "%.*s %s\n\n", b->level + 1, "######", b->text);
@@ -197,7 +197,7 @@ static int inline_svg(FILE *f, const char *base)
 	return started ? 0 : -1;
 }
 
-int doc_write_html(const struct doc *d, FILE *f)
+int rep_doc_write_html(const struct rep_doc *d, FILE *f)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", f);
 	html_text(f, d->title);
@@ -212,7 +212,7 @@ int doc_write_html(const struct doc *d, FILE *f)
 	html_text(f, d->title);
 	fputs("</h1>\n", f);
 	for (int i = 0; i < d->len; i++) {
-		const struct block *b = &d->blocks[i];
+		const struct rep_block *b = &d->blocks[i];
 		switch (b->kind) {
 		case BLOCK_HEADING:
 			fprintf(f, "<h%d>", b->level + 1);

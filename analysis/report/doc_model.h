@@ -8,7 +8,7 @@ enum block_kind { BLOCK_HEADING, BLOCK_PARA, BLOCK_TABLE, BLOCK_FIGURE, BLOCK_CO
 
 #define DOC_MAX_COLS 8
 
-struct block {
+struct rep_block {
 	enum block_kind kind;
 	int level;              /* heading level */
 	char *text;             /* heading, paragraph, code, figure caption */
@@ -18,25 +18,25 @@ struct block {
 	char **cells;           /* rows * cols, row 0 is the header */
 };
 
-struct doc {
-	struct block *blocks;
+struct rep_doc {
+	struct rep_block *blocks;
 	int len, cap;
 	char *title;
 };
 
-void doc_init(struct doc *d, const char *title);
-void doc_heading(struct doc *d, int level, const char *fmt, ...);
-void doc_para(struct doc *d, const char *fmt, ...);
-void doc_code(struct doc *d, const char *text);
-/* Begins a table with the given header cells; add rows with doc_row. */
-void doc_table(struct doc *d, int cols, const char *const *header);
-void doc_row(struct doc *d, const char *const *cells);
+void rep_doc_init(struct rep_doc *d, const char *title);
+void rep_doc_heading(struct rep_doc *d, int level, const char *fmt, ...);
+void rep_doc_para(struct rep_doc *d, const char *fmt, ...);
+void rep_doc_code(struct rep_doc *d, const char *text);
+/* Begins a table with the given header cells; add rows with rep_doc_row. */
+void rep_doc_table(struct rep_doc *d, int cols, const char *const *header);
+void rep_doc_row(struct rep_doc *d, const char *const *cells);
 /* base: image path without extension; .png is linked from Markdown, .svg is
  * inlined in HTML (read from disk; skipped with a note if missing). */
-void doc_figure(struct doc *d, const char *base, const char *rel_base, const char *caption);
-void doc_free(struct doc *d);
+void rep_doc_figure(struct rep_doc *d, const char *base, const char *rel_base, const char *caption);
+void rep_doc_free(struct rep_doc *d);
 
-int doc_write_markdown(const struct doc *d, FILE *f);
-int doc_write_html(const struct doc *d, FILE *f);
+int rep_doc_write_markdown(const struct rep_doc *d, FILE *f);
+int rep_doc_write_html(const struct rep_doc *d, FILE *f);
 
 #endif

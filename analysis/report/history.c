@@ -2,6 +2,7 @@
  *   record   add a finished run (its summaries' headline figures)
  *   verdict  set a run's nightly verdict (ok | regression)
  *   baseline print the directory of the baseline run to compare against
+ *            (nothing, exit 0, when there is none yet)
  *   trend    write a metric over time as a gnuplot data file
  * A run is recorded in one transaction: a crash never leaves half a run. */
 #define _XOPEN_SOURCE 700
@@ -84,7 +85,7 @@ static int insert_variant(sqlite3 *db, const char *run_id, const char *variant, 
 	if (sqlite3_prepare_v2(db, "INSERT INTO metrics VALUES (?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		return fail_db(db, "prepare");
 	for (size_t i = 0; i < sizeof(metric_paths) / sizeof(metric_paths[0]); i++) {
-		json_t *v = json_path_get(sum, metric_paths[i]);
+		json_t *v = rep_json_path_get(sum, metric_paths[i]);
 		if (!json_is_number(v))
 			continue;
 		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
@@ -221,7 +222,7 @@ static int cmd_baseline(sqlite3 *db, const char *suite, const char *config, cons
 	} else if (named)
 		fprintf(stderr, "%s: no run '%s' in the history\n", prog, named);
 	else
-		rc = 3; /* no baseline yet: not an error for a first nightly */
+		rc = 0; /* no baseline yet: a lookup that finds nothing prints nothing */
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -271,7 +272,7 @@ static void usage(FILE *to)
 		"       %s --db FILE baseline [--suite S] [--config C] [--named RUN_ID] [--exclude RUN_ID]\n"
 		"       %s --db FILE trend --variant V --metric M --out FILE [--suite S] [--config C]\n"
 		"Runs of one --suite and --config (a string naming the parameters) are\n"
-		"comparable; baseline exits 3 when there is none yet.  Metrics: summary.json\n"
+		"comparable; baseline prints nothing when there is none yet.  Metrics: summary.json\n"
 		"paths such as latency_ticks.p50, latency_ticks.p99, counts.lost.\n",
 		prog, prog, prog, prog);
 }

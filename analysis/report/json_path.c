@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-json_t *json_path_get(json_t *j, const char *dotted)
+json_t *rep_json_path_get(json_t *j, const char *dotted)
 {
 	char key[128];
 	while (j && *dotted) {

@@ -4,6 +4,6 @@
 #include <jansson.h>
 
 /* The value at the dotted path, or NULL when any step is missing. */
-json_t *json_path_get(json_t *root, const char *dotted);
+json_t *rep_json_path_get(json_t *root, const char *dotted);
 
 #endif

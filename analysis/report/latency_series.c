@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int push(struct latency_series *s, size_t *cap, uint64_t v, uint64_t c)
+static int push(struct rep_latency_series *s, size_t *cap, uint64_t v, uint64_t c)
 {
 	if (s->len == *cap) {
 		size_t n = *cap ? *cap * 2 : 4096;
@@ -42,7 +42,7 @@ static int parse_u64(const char *p, char **end, uint64_t *out)
 
 /* samples.csv: tick,latency_ticks,latency_ns -> (latency_ticks, 1)
  * hist.csv:    lo_ticks,count               -> (lo_ticks, count) */
-static int load_csv(FILE *f, const char *path, int is_hist, struct latency_series *s,
+static int load_csv(FILE *f, const char *path, int is_hist, struct rep_latency_series *s,
 		    char *err, size_t errlen)
 {
 	char line[256];
@@ -75,7 +75,7 @@ static int load_csv(FILE *f, const char *path, int is_hist, struct latency_serie
 	return 0;
 }
 
-int latency_series_load(const char *dir, struct latency_series *s, char *err, size_t errlen)
+int rep_latency_series_load(const char *dir, struct rep_latency_series *s, char *err, size_t errlen)
 {
 	char path[4096];
 	memset(s, 0, sizeof(*s));
@@ -95,11 +95,11 @@ int latency_series_load(const char *dir, struct latency_series *s, char *err, si
 	fclose(f);
 	s->in_tick_order = !is_hist;
 	if (rc)
-		latency_series_free(s);
+		rep_latency_series_free(s);
 	return rc;
 }
 
-void latency_series_free(struct latency_series *s)
+void rep_latency_series_free(struct rep_latency_series *s)
 {
 	free(s->value);
 	free(s->count);

@@ -6,7 +6,7 @@
 
 /* A run's latencies as (value, count) pairs: samples give count 1 each in tick
  * order; a histogram gives one pair per bucket.  Values are counter ticks. */
-struct latency_series {
+struct rep_latency_series {
 	uint64_t *value;
 	uint64_t *count;
 	size_t len;
@@ -16,7 +16,7 @@ struct latency_series {
 
 /* Reads DIR/samples.csv, or DIR/hist.csv when there are no samples.
  * Returns 0, or -1 with a one-line reason in err. */
-int latency_series_load(const char *dir, struct latency_series *s, char *err, size_t errlen);
-void latency_series_free(struct latency_series *s);
+int rep_latency_series_load(const char *dir, struct rep_latency_series *s, char *err, size_t errlen);
+void rep_latency_series_free(struct rep_latency_series *s);
 
 #endif

@@ -83,7 +83,7 @@ static void write_hist(FILE *f, uint64_t (*pairs)[2], size_t n, double ns)
 	}
 }
 
-static void write_ts(FILE *f, const struct latency_series *s, double ns)
+static void write_ts(FILE *f, const struct rep_latency_series *s, double ns)
 {
 	size_t stride = (s->len + MAX_TS_POINTS - 1) / MAX_TS_POINTS;
 	fprintf(f, "# tick latency_ns (max over %zu ticks)\n", stride);
@@ -110,7 +110,7 @@ static int emit(const char *prefix, const char *ext, int (*fn)(FILE *, void *), 
 }
 
 struct job {
-	const struct latency_series *s;
+	const struct rep_latency_series *s;
 	uint64_t (*pairs)[2];
 	double ns;
 };
@@ -159,9 +159,9 @@ int main(int argc, char **argv)
 	double ns = read_ns_per_tick(dir);
 	if (ns <= 0)
 		return 1;
-	struct latency_series s;
+	struct rep_latency_series s;
 	char err[512];
-	if (latency_series_load(dir, &s, err, sizeof(err))) {
+	if (rep_latency_series_load(dir, &s, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return 1;
 	}
@@ -179,6 +179,6 @@ int main(int argc, char **argv)
 	int rc = emit(prefix, "cdf", do_cdf, &j) || emit(prefix, "hist", do_hist, &j) ||
 		 (s.in_tick_order && emit(prefix, "ts", do_ts, &j));
 	free(pairs);
-	latency_series_free(&s);
+	rep_latency_series_free(&s);
 	return rc ? 1 : 0;
 }

@@ -1,9 +1,9 @@
 /* vtb-report: writes RUN_DIR/report.md and RUN_DIR/report.html from what a
  * run left behind: per-variant summary.json (and trace-summary.json when the
- * run was traced), compare.json, plots/ and manifest.txt.  It computes
+ * run was traced), compare.json, plots/ and manifest.txt, variants in the
+ * order of the run's model (raw/run.json, analysis/run).  It computes
  * nothing new: every figure is copied from those files. */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -13,35 +13,26 @@
 #include <sys/stat.h>
 
 #include "vtb/atomic_file.h"
-#include "json_path.h" /* analysis/src: vtb_atomic_* */
+#include "json_path.h"
 #include "doc_model.h"
 #include "trace_view.h"
 
-#define MAX_VARIANTS 6
+#include "run_model.h" /* analysis/run: the variants in run order */
+
+/* A table has DOC_MAX_COLS columns, the first naming the row: runs with more
+ * variants show the first ones in run order and say so. */
+#define MAX_SHOWN (DOC_MAX_COLS - 1)
 
 static const char *prog = "vtb-report";
 
 struct variant {
-	char name[64];
+	const char *name; /* borrowed from the run model */
 	json_t *summary;
 	json_t *trace;  /* trace-summary.json or NULL */
 	json_t *traced; /* traced/summary.json: the guest's view of the traced run */
 	struct trace_view tv;
 	int has_tv;
 };
-
-static int variant_rank(const char *name)
-{
-	/* The baseline (stock Xen) reads best in the first column. */
-	return strcmp(name, "stock") == 0 ? 0 : 1;
-}
-
-static int cmp_variant(const void *a, const void *b)
-{
-	const struct variant *x = a, *y = b;
-	int r = variant_rank(x->name) - variant_rank(y->name);
-	return r ? r : strcmp(x->name, y->name);
-}
 
 static json_t *load_json(const char *dir, const char *name, int required)
 {
@@ -54,41 +45,22 @@ static json_t *load_json(const char *dir, const char *name, int required)
 	return j;
 }
 
-static int find_variants(const char *run, struct variant *v, int max)
+/* Loads the run's variants in the order its model gives (raw/run.json, or
+ * raw/variants for older runs); a variant without a summary is an error. */
+static int load_variants(const char *run, const struct run_model *m, struct variant *v, int n)
 {
-	DIR *d = opendir(run);
-	if (!d) {
-		fprintf(stderr, "%s: %s: %s\n", prog, run, strerror(errno));
-		return -1;
-	}
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < max) {
+	for (int i = 0; i < n; i++) {
 		char sub[4096];
-		struct stat st;
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "raw") == 0 || strcmp(e->d_name, "plots") == 0 ||
-		    strlen(e->d_name) >= sizeof(v[n].name))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s/summary.json", run, e->d_name);
-		if (stat(sub, &st))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", run, e->d_name);
-		strcpy(v[n].name, e->d_name);
-		v[n].summary = load_json(sub, "summary.json", 1);
-		if (!v[n].summary) {
-			closedir(d);
+		v[i].name = run_model_variant_name(m, (size_t)i);
+		snprintf(sub, sizeof(sub), "%s/%s", run, v[i].name);
+		v[i].summary = load_json(sub, "summary.json", 1);
+		if (!v[i].summary)
 			return -1;
-		}
-		v[n].trace = load_json(sub, "trace-summary.json", 0);
-		v[n].traced = load_json(sub, "traced/summary.json", 0);
-		v[n].has_tv = v[n].trace && trace_view_init(&v[n].tv, v[n].trace) == 0;
-		n++;
+		v[i].trace = load_json(sub, "trace-summary.json", 0);
+		v[i].traced = load_json(sub, "traced/summary.json", 0);
+		v[i].has_tv = v[i].trace && trace_view_init(&v[i].tv, v[i].trace) == 0;
 	}
-	closedir(d);
-	if (n == 0)
-		fprintf(stderr, "%s: %s: no variant directory with a summary.json\n", prog, run);
-	qsort(v, (size_t)n, sizeof(*v), cmp_variant);
-	return n ? n : -1;
+	return 0;
 }
 
 /* Formats a JSON number or string for a table cell; "-" when absent. */
@@ -106,35 +78,35 @@ static void cell(char *out, size_t len, json_t *j)
 		snprintf(out, len, "-");
 }
 
-static void metric_rows(struct doc *d, struct variant *v, int n, const char *group, const char *unit,
+static void metric_rows(struct rep_doc *d, struct variant *v, int n, const char *group, const char *unit,
 			int with_n)
 {
 	static const char *stats[] = {"n", "min", "p50", "p90", "p99", "p99_9", "max", "mean", "stddev"};
 	for (size_t s = with_n ? 0 : 1; s < sizeof(stats) / sizeof(stats[0]); s++) {
-		char label[96], buf[MAX_VARIANTS][48], path[96];
-		const char *row[MAX_VARIANTS + 1];
+		char label[96], buf[MAX_SHOWN][48], path[96];
+		const char *row[MAX_SHOWN + 1];
 		snprintf(label, sizeof(label), "latency %s (%s)", stats[s], unit);
 		if (strcmp(stats[s], "n") == 0)
 			snprintf(label, sizeof(label), "samples n");
 		row[0] = label;
 		snprintf(path, sizeof(path), "%s.%s", group, stats[s]);
 		for (int i = 0; i < n; i++) {
-			cell(buf[i], sizeof(buf[i]), json_path_get(v[i].summary, path));
+			cell(buf[i], sizeof(buf[i]), rep_json_path_get(v[i].summary, path));
 			row[i + 1] = buf[i];
 		}
-		doc_row(d, row);
+		rep_doc_row(d, row);
 	}
 }
 
-static void variant_header(struct doc *d, struct variant *v, int n, const char *first)
+static void variant_header(struct rep_doc *d, struct variant *v, int n, const char *first)
 {
-	const char *head[MAX_VARIANTS + 1] = {first};
+	const char *head[MAX_SHOWN + 1] = {first};
 	for (int i = 0; i < n; i++)
 		head[i + 1] = v[i].name;
-	doc_table(d, n + 1, head);
+	rep_doc_table(d, n + 1, head);
 }
 
-static void latency_table(struct doc *d, struct variant *v, int n)
+static void latency_table(struct rep_doc *d, struct variant *v, int n)
 {
 	variant_header(d, v, n, "metric");
 	static const struct {
@@ -143,36 +115,36 @@ static void latency_table(struct doc *d, struct variant *v, int n)
 		      {"lost", "ticks lost"},               {"spurious", "spurious timer interrupts"},
 		      {"other", "other interrupts"}};
 	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
-		char buf[MAX_VARIANTS][48], path[64];
-		const char *row[MAX_VARIANTS + 1] = {counts[c].label};
+		char buf[MAX_SHOWN][48], path[64];
+		const char *row[MAX_SHOWN + 1] = {counts[c].label};
 		snprintf(path, sizeof(path), "counts.%s", counts[c].key);
 		for (int i = 0; i < n; i++) {
-			cell(buf[i], sizeof(buf[i]), json_path_get(v[i].summary, path));
+			cell(buf[i], sizeof(buf[i]), rep_json_path_get(v[i].summary, path));
 			row[i + 1] = buf[i];
 		}
-		doc_row(d, row);
+		rep_doc_row(d, row);
 	}
 	metric_rows(d, v, n, "latency_ticks", "counter ticks", 1);
 	metric_rows(d, v, n, "latency_ns", "ns", 0);
-	if (json_is_object(json_path_get(v[0].summary, "latency_instructions")))
+	if (json_is_object(rep_json_path_get(v[0].summary, "latency_instructions")))
 		metric_rows(d, v, n, "latency_instructions", "instructions", 0);
 }
 
 /* Exits, stages and hypervisor time come from the traced boot of each
  * variant (analysis/xentrace); latency above comes from the untraced boot. */
-static void trace_section(struct doc *d, struct variant *v, int n)
+static void trace_section(struct rep_doc *d, struct variant *v, int n)
 {
 	int any = 0;
 	for (int i = 0; i < n; i++)
 		any |= v[i].has_tv;
 	if (!any)
 		return;
-	doc_heading(d, 1, "Exits per delivered tick (xentrace)");
-	doc_para(d, "Guest exits to EL2 of the storm guest's vCPU divided by its delivered vtimer ticks, "
+	rep_doc_heading(d, 1, "Exits per delivered tick (xentrace)");
+	rep_doc_para(d, "Guest exits to EL2 of the storm guest's vCPU divided by its delivered vtimer ticks, "
 		    "by reason, from a real xentrace capture of a separate, traced boot.");
 	variant_header(d, v, n, "exit reason");
-	char buf[MAX_VARIANTS][64];
-	const char *row[MAX_VARIANTS + 1];
+	char buf[MAX_SHOWN][64];
+	const char *row[MAX_SHOWN + 1];
 	for (int r = -1; r < trace_exit_reason_count; r++) {
 		double total = 0;
 		for (int i = 0; i < n; i++) {
@@ -189,7 +161,7 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 		if (r >= 0 && total == 0)
 			continue;
 		row[0] = r < 0 ? "all exits" : trace_exit_reasons[r];
-		doc_row(d, row);
+		rep_doc_row(d, row);
 	}
 	row[0] = "vCPU (ticks counted from)";
 	for (int i = 0; i < n; i++) {
@@ -197,7 +169,7 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 			 v[i].has_tv ? v[i].tv.ticks_source : "-");
 		row[i + 1] = buf[i];
 	}
-	doc_row(d, row);
+	rep_doc_row(d, row);
 
 	static const struct {
 		const char *group, *title, *what;
@@ -206,8 +178,8 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 		{"hyp_time", "Hypervisor time per exit (xentrace)", "exit reason"},
 	};
 	for (size_t g = 0; g < sizeof(dists) / sizeof(dists[0]); g++) {
-		doc_heading(d, 1, "%s", dists[g].title);
-		doc_para(d, "p50 / p99 in counter ticks (physical counter timestamps of the trace records; "
+		rep_doc_heading(d, 1, "%s", dists[g].title);
+		rep_doc_para(d, "p50 / p99 in counter ticks (physical counter timestamps of the trace records; "
 			    "includes the cost of tracing itself).");
 		variant_header(d, v, n, dists[g].what);
 		int is_stage = g == 0;
@@ -216,7 +188,7 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 			const char *name = is_stage ? trace_stages[r] : trace_exit_reasons[r];
 			int present = 0;
 			for (int i = 0; i < n; i++) {
-				json_t *dist = v[i].has_tv ? json_path_get(json_object_get(v[i].tv.vcpu, dists[g].group), name)
+				json_t *dist = v[i].has_tv ? rep_json_path_get(json_object_get(v[i].tv.vcpu, dists[g].group), name)
 							   : NULL;
 				json_t *p50 = json_object_get(dist, "p50"), *p99 = json_object_get(dist, "p99");
 				if (json_is_number(p50) && json_is_number(p99)) {
@@ -231,12 +203,12 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 			}
 			row[0] = name;
 			if (present)
-				doc_row(d, row);
+				rep_doc_row(d, row);
 		}
 	}
 
-	doc_heading(d, 1, "Tracing perturbation");
-	doc_para(d, "Guest-measured latency (counter ticks) of the untraced boot against the traced boot of "
+	rep_doc_heading(d, 1, "Tracing perturbation");
+	rep_doc_para(d, "Guest-measured latency (counter ticks) of the untraced boot against the traced boot of "
 		    "the same variant: what the trace points and xentrace cost.");
 	variant_header(d, v, n, "latency");
 	static const char *stats[] = {"p50", "p99", "mean"};
@@ -247,35 +219,35 @@ static void trace_section(struct doc *d, struct variant *v, int n)
 			snprintf(path, sizeof(path), "latency_ticks.%s", stats[s]);
 			row[0] = label;
 			for (int i = 0; i < n; i++) {
-				cell(buf[i], sizeof(buf[i]), json_path_get(t ? v[i].traced : v[i].summary, path));
+				cell(buf[i], sizeof(buf[i]), rep_json_path_get(t ? v[i].traced : v[i].summary, path));
 				row[i + 1] = buf[i];
 			}
-			doc_row(d, row);
+			rep_doc_row(d, row);
 		}
 	}
 }
 
 /* compare.json is written by analysis/compare/bin/vtb-compare; the report
  * shows its estimates and verdicts as they are, never re-deriving them. */
-static void compare_section(struct doc *d, const char *run)
+static void compare_section(struct rep_doc *d, const char *run)
 {
 	json_t *c = load_json(run, "compare.json", 0);
 	if (!c)
 		return;
 	const char *unit = json_string_value(json_object_get(c, "unit"));
-	doc_heading(d, 1, "A/B comparison (B - A)");
+	rep_doc_heading(d, 1, "A/B comparison (B - A)");
 	char alpha[48], thr[48];
 	cell(alpha, sizeof(alpha), json_object_get(c, "alpha"));
 	cell(thr, sizeof(thr), json_object_get(c, "threshold_pct"));
-	const char *a = json_string_value(json_path_get(c, "a.dir")), *b = json_string_value(json_path_get(c, "b.dir"));
+	const char *a = json_string_value(rep_json_path_get(c, "a.dir")), *b = json_string_value(rep_json_path_get(c, "b.dir"));
 	const char *verdict = json_string_value(json_object_get(c, "verdict"));
 	const char *spread = json_string_value(json_object_get(c, "spread_verdict"));
-	doc_para(d, "A = %s, B = %s; latency in counter %s. Verdict: %s (needs p < %s and a shift beyond %s%% of "
+	rep_doc_para(d, "A = %s, B = %s; latency in counter %s. Verdict: %s (needs p < %s and a shift beyond %s%% of "
 		    "A's median); spread: %s.",
 		 a ? a : "A", b ? b : "B", unit ? unit : "ticks", verdict ? verdict : "-", alpha, thr,
 		 spread ? spread : "-");
 	const char *head[] = {"statistic", "estimate", "95% CI / p"};
-	doc_table(d, 3, head);
+	rep_doc_table(d, 3, head);
 	static const struct {
 		const char *label, *est, *lo, *hi, *p;
 	} rows[] = {
@@ -289,32 +261,32 @@ static void compare_section(struct doc *d, const char *run)
 	};
 	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
 		char est[48], lo[48], hi[48], third[112];
-		cell(est, sizeof(est), json_path_get(c, rows[r].est));
+		cell(est, sizeof(est), rep_json_path_get(c, rows[r].est));
 		if (rows[r].lo) {
-			cell(lo, sizeof(lo), json_path_get(c, rows[r].lo));
-			cell(hi, sizeof(hi), json_path_get(c, rows[r].hi));
+			cell(lo, sizeof(lo), rep_json_path_get(c, rows[r].lo));
+			cell(hi, sizeof(hi), rep_json_path_get(c, rows[r].hi));
 			snprintf(third, sizeof(third), "[%s, %s]", lo, hi);
 		} else if (rows[r].p) {
-			cell(lo, sizeof(lo), json_path_get(c, rows[r].p));
+			cell(lo, sizeof(lo), rep_json_path_get(c, rows[r].p));
 			snprintf(third, sizeof(third), r == 0 ? "%s" : "p = %s", lo);
 		} else
 			snprintf(third, sizeof(third), "-");
 		const char *row[] = {rows[r].label, est, third};
-		doc_row(d, row);
+		rep_doc_row(d, row);
 	}
 	json_decref(c);
 }
 
-static void manifest_section(struct doc *d, const char *run)
+static void manifest_section(struct rep_doc *d, const char *run)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/manifest.txt", run);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return;
-	doc_heading(d, 1, "Environment");
+	rep_doc_heading(d, 1, "Environment");
 	const char *head[] = {"key", "value"};
-	doc_table(d, 2, head);
+	rep_doc_table(d, 2, head);
 	char line[1024];
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = 0;
@@ -323,12 +295,12 @@ static void manifest_section(struct doc *d, const char *run)
 			continue;
 		*eq = 0;
 		const char *row[] = {line, eq + 1};
-		doc_row(d, row);
+		rep_doc_row(d, row);
 	}
 	fclose(f);
 }
 
-static void plots_section(struct doc *d, const char *run)
+static void plots_section(struct rep_doc *d, const char *run)
 {
 	static const struct {
 		const char *file, *caption;
@@ -350,13 +322,13 @@ static void plots_section(struct doc *d, const char *run)
 		if (stat(svg, &st))
 			continue;
 		if (!any++)
-			doc_heading(d, 1, "Plots");
+			rep_doc_heading(d, 1, "Plots");
 		snprintf(rel, sizeof(rel), "plots/%s", plots[i].file);
-		doc_figure(d, base, rel, plots[i].caption);
+		rep_doc_figure(d, base, rel, plots[i].caption);
 	}
 }
 
-static int write_both(const struct doc *d, const char *run)
+static int write_both(const struct rep_doc *d, const char *run)
 {
 	struct vtb_atomic md, html;
 	if (vtb_atomic_open(&md, run, "report.md")) {
@@ -368,7 +340,7 @@ static int write_both(const struct doc *d, const char *run)
 		vtb_atomic_abort(&md);
 		return -1;
 	}
-	if (doc_write_markdown(d, md.f) || doc_write_html(d, html.f) || vtb_atomic_commit(&md) ||
+	if (rep_doc_write_markdown(d, md.f) || rep_doc_write_html(d, html.f) || vtb_atomic_commit(&md) ||
 	    vtb_atomic_commit(&html)) {
 		fprintf(stderr, "%s: writing the report in %s failed: %s\n", prog, run, strerror(errno));
 		vtb_atomic_abort(&md);
@@ -376,6 +348,15 @@ static int write_both(const struct doc *d, const char *run)
 		return -1;
 	}
 	return 0;
+}
+
+static void free_variants(struct variant *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		json_decref(v[i].summary);
+		json_decref(v[i].trace);
+		json_decref(v[i].traced);
+	}
 }
 
 int main(int argc, char **argv)
@@ -408,27 +389,39 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *run = argv[optind];
-	struct variant v[MAX_VARIANTS];
-	memset(v, 0, sizeof(v));
-	int n = find_variants(run, v, MAX_VARIANTS);
-	if (n < 0)
+	struct run_model model;
+	char err[512];
+	if (run_model_load(&model, run, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
 		return 1;
+	}
+	int total = (int)run_model_variant_count(&model);
+	int n = total < MAX_SHOWN ? total : MAX_SHOWN;
+	struct variant v[MAX_SHOWN];
+	memset(v, 0, sizeof(v));
+	if (load_variants(run, &model, v, n)) {
+		free_variants(v, n);
+		run_model_free(&model);
+		return 1;
+	}
 
-	struct doc d;
+	struct rep_doc d;
 	int rc;
 	if (print_traces) {
-		doc_init(&d, "Trace figures (xentrace)");
+		rep_doc_init(&d, "Trace figures (xentrace)");
 		trace_section(&d, v, n);
-		rc = doc_write_markdown(&d, stdout);
+		rc = rep_doc_write_markdown(&d, stdout);
 	} else {
-		doc_init(&d, title);
-		json_t *mode = json_path_get(v[0].summary, "platform_mode");
+		rep_doc_init(&d, title);
+		json_t *mode = rep_json_path_get(v[0].summary, "platform_mode");
 		int exact = json_is_string(mode) && strcmp(json_string_value(mode), "deterministic") == 0;
-		doc_para(&d, "%s",
+		rep_doc_para(&d, "%s",
 			 exact ? "Platform mode: deterministic (QEMU -icount shift=0): figures are instruction-exact "
 				 "and repeatable; 1 guest instruction = 1 ns of virtual time."
 			       : "Platform mode: realtime: figures are wall-clock and vary from run to run.");
-		doc_heading(&d, 1, "Latency and delivery");
+		if (total > n)
+			rep_doc_para(&d, "This run has %d variants; the tables show the first %d in run order.", total, n);
+		rep_doc_heading(&d, 1, "Latency and delivery");
 		latency_table(&d, v, n);
 		compare_section(&d, run);
 		trace_section(&d, v, n);
@@ -436,11 +429,8 @@ int main(int argc, char **argv)
 		manifest_section(&d, run);
 		rc = write_both(&d, run);
 	}
-	doc_free(&d);
-	for (int i = 0; i < n; i++) {
-		json_decref(v[i].summary);
-		json_decref(v[i].trace);
-		json_decref(v[i].traced);
-	}
+	rep_doc_free(&d);
+	free_variants(v, n);
+	run_model_free(&model);
 	return rc ? 1 : 0;
 }

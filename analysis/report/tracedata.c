@@ -8,12 +8,11 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vtb/atomic_file.h"
 #include "trace_view.h"
-
-#define MAX_VARIANTS 6
 
 static const char *prog = "vtb-tracedata";
 
@@ -126,12 +125,15 @@ int main(int argc, char **argv)
 		}
 	}
 	int n = argc - optind;
-	if (!prefix || n < 1 || n > MAX_VARIANTS) {
-		fprintf(stderr, "%s: --out and 1..%d variant directories are required (see --help)\n", prog,
-			MAX_VARIANTS);
+	if (!prefix || n < 1) {
+		fprintf(stderr, "%s: --out and at least one variant directory are required (see --help)\n", prog);
 		return 2;
 	}
-	struct variant v[MAX_VARIANTS];
+	struct variant *v = calloc((size_t)n, sizeof(*v));
+	if (!v) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
 	int rc = 1, loaded = 0;
 	for (int i = 0; i < n; i++, loaded++) {
 		char path[4096], b[4096];
@@ -166,5 +168,6 @@ int main(int argc, char **argv)
 out:
 	for (int i = 0; i < loaded; i++)
 		json_decref(v[i].summary);
+	free(v);
 	return rc ? 1 : 0;
 }

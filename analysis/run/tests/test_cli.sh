@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The unit tests and the CLI tests of vtb-run: exit codes, one-line errors, the lookups run-bench.sh
+# makes, on a run made here and on a run directory from before raw/run.json.
+# TAP (tests/lib/tap.sh).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../../tests/lib/tap.sh"
+run=$here/../bin/vtb-run
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rc() { "$@" >/dev/null 2>&1; echo $?; }
+
+# The C unit suite (vtb/test.h) first, renumbered into this one TAP stream
+# so tests/run-all.sh sees one plan for `make check`.
+while IFS= read -r line; do
+  case "$line" in
+    'not ok '*'# TODO'*) tap_n=$((tap_n + 1)); echo "not ok $tap_n - ${line#not ok * - }" ;;
+    'not ok '*) tap_not_ok "${line#not ok * - }" ;;
+    'ok '*) tap_ok "${line#ok * - }" ;;
+    '#'*) echo "$line" ;;
+  esac
+done <<< "$(unit=$("$here/../build/test-run"); urc=$?; printf '%s\n' "$unit"
+             [ "$urc" = 0 ] || echo "not ok 0 - the unit suite exited $urc")"
+
+tap_is "--help exits 0" "$(rc "$run" --help)" 0
+tap_is "unknown command is a usage error" "$(rc "$run" frobnicate)" 2
+tap_is "bad --storm is a usage error" "$(rc "$run" init --out - --run-id x --storm sideways)" 2
+err=$("$run" init --out - --run-id x --ticks 1x 2>&1 >/dev/null)
+tap_is "the error is one line" "$err" "vtb-run: --ticks needs a whole number, got '1x'"
+
+new=$tmp/new; mkdir -p "$new/raw"
+tap_check "init writes run.json" "$run" init --out "$new/raw/run.json" --run-id new --with-direct --ticks 10
+tap_is "variants in run order" "$("$run" variants "$new" | paste -sd,)" stock,direct
+tap_is "pairs: B against A" "$("$run" pairs "$new")" "stock direct"
+tap_is "xen options" "$("$run" xen-options "$new" direct)" vtimer_delivery=direct
+tap_is "guest boot arguments" "$("$run" get "$new" guest_bootargs)" "ticks=10 mode=periodic period_ns=100000"
+tap_is "traced by default" "$("$run" get "$new" traced)" 1
+tap_is "an unknown variant prints nothing, exit 0" "$("$run" xen-options "$new" nosuch; echo "rc=$?")" rc=0
+tap_is "an unknown key is a usage error" "$(rc "$run" get "$new" colour)" 2
+
+printf 'source=s\npatch=p1\n' > "$tmp/xen-manifest"
+tap_check "manifest written" "$run" manifest "$new" --date D --host H --qemu Q --xen-sha256 X --guest-sha256 G --xen-build "$tmp/xen-manifest"
+tap_is "manifest.json is JSON with the run id" "$(jq -r .run_id "$new/manifest.json")" new
+tap_check "manifest.txt renders it" grep -qx "xen_patch=p1" "$new/manifest.txt"
+tap_is "one patch is still a list" "$(jq -c .xen_build.patch "$new/manifest.json")" '["p1"]'
+tap_is "no temporaries left" "$(ls -A "$new" | grep -c '^\.')" 0
+
+old=$tmp/old; mkdir -p "$old/raw/stock" "$old/raw/direct"
+printf 'stock\ndirect\n' > "$old/raw/variants"; echo realtime > "$old/raw/platform-mode"
+echo vtimer_delivery=direct > "$old/raw/direct/xen-options"
+tap_is "old run: variants from raw/variants" "$("$run" variants "$old" | paste -sd,)" stock,direct
+tap_is "old run: the first two are the pair" "$("$run" pairs "$old")" "stock direct"
+tap_is "old run: platform mode" "$("$run" get "$old" platform_mode)" realtime
+tap_is "old run: no bootargs recorded, nothing printed" "$("$run" get "$old" guest_bootargs; echo "rc=$?")" rc=0
+tap_is "old run: no manifest from an old model" "$(rc "$run" manifest "$old")" 1
+tap_is "no run directory is an error" "$(rc "$run" variants "$tmp/none")" 1
+
+printf '{"verdict":"slower","unit":"ticks","median_diff":{"estimate":3},"mann_whitney":{"p":0.01}}' > "$tmp/slow.json"
+printf '{"verdict":"identical"}' > "$tmp/same.json"
+tap_is "nightly: identical is exit 0" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/same.json")" 0
+tap_is "nightly: slower is exit 3" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/same.json" direct="$tmp/slow.json")" 3
+tap_is "nightly: unreadable JSON is exit 1" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/none.json")" 1
+tap_done

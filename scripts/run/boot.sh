@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# run-bench.sh: one boot of one variant on each target (sourced). Raw output
+# goes to raw/<name>/, the analysis to <name>/ (scripts/run/analyse.sh).
+
+# rb_boot_facts WORK NAME: sets opts, bootargs and mode of one variant from
+# the run's model (the caller declares them local).
+rb_boot_facts() {
+  opts=$("$vtbrun" xen-options "$1" "$2")
+  bootargs=$("$vtbrun" get "$1" guest_bootargs)
+  mode=$("$vtbrun" get "$1" platform_mode)
+}
+
+rb_boot_variant() { # work name xen_img
+  local work=$1 name=$2 xen_img=$3 opts bootargs mode
+  rb_boot_facts "$work" "$name"
+  mkdir -p "$work/raw/$name"
+  rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
+  ./platform/emulated.sh --xen "$xen_img" --kernel bench/guest_kernels/build/vtb-guest.img \
+    --bootargs "$bootargs" --xen-args "$opts" --mode "$mode" --timeout "$timeout" \
+    --log "$work/raw/$name/console.log" \
+    || cli_die "[$name] platform run failed (console log: $work/raw/$name/console.log is discarded with the run)"
+  rb_analyse_variant "$work" "$name"
+}
+
+# The no-hypervisor reference: the Linux storm on this machine's own kernel,
+# reporting in the same console protocol as the guests.
+rb_boot_native() { # work
+  local work=$1 args
+  args=$("$vtbrun" get "$work" linux_storm_args)
+  mkdir -p "$work/raw/native"
+  rb_step "[native] Linux storm on $(uname -sr): $ticks wake-ups, $storm, every $((period_ns / 1000)) us"
+  # shellcheck disable=SC2086 # the model's argument string is word-split on purpose
+  bench/build/native/vtimer_storm $args -m -q \
+    --vtb-record samples --json "$work/raw/native/storm.json" --vtb-protocol "$work/raw/native/console.log" \
+    || cli_die "[native] vtimer_storm failed"
+  rb_analyse_variant "$work" native
+}
+
+# The same variant again, as a domU started by `xl create` from a Linux dom0
+# that captures it with the real xentrace (tracing/dom0-run.sh, the script a
+# real Xen/ARM dom0 runs). The guest's own figures of this boot go to
+# <name>/traced/, the trace analysis to <name>/trace-summary.json.
+rb_boot_traced() { # work name xen_img
+  local work=$1 name=$2 xen_img=$3 opts bootargs mode
+  rb_boot_facts "$work" "$name"
+  rb_step "[$name] traced boot: Linux dom0 + xentrace, storm guest as an xl domU"
+  ./platform/dom0/run-dom0-capture.sh --raw "$work/raw/$name-traced" --guest bench/guest_kernels/build/vtb-guest.img \
+    --cmdline "$bootargs" --vuart --mode "$mode" --xen "$xen_img" --xen-args "$opts" \
+    --wall-timeout "$timeout" > "$work/raw/$name-traced.log" 2>&1 \
+    || cli_die "[$name] traced boot failed: $(tail -1 "$work/raw/$name-traced.log")"
+  rb_analyse_traced "$work" "$name"
+}
+
+# The Linux storm as dom0 of Xen (platform/linux-guest/): the load a real
+# Linux guest makes, with the same analysis.
+rb_boot_linux_dom0() { # work name xen_img
+  local work=$1 name=$2 xen_img=$3 opts bootargs mode args
+  rb_boot_facts "$work" "$name"
+  args=$("$vtbrun" get "$work" linux_storm_args)
+  mkdir -p "$work/raw/$name"
+  rb_step "[$name] booting Xen ${opts:+($opts) }+ Linux dom0 storm: $mode, $ticks wake-ups, $storm"
+  ./platform/linux-guest/run.sh --mode "$mode" --xen "$xen_img" --xen-args "$opts" \
+    --storm-args "$args --vtb-record samples" \
+    --timeout "$timeout" --log "$work/raw/$name/console.log" \
+    || cli_die "[$name] Linux dom0 storm failed"
+  rb_analyse_variant "$work" "$name"
+}

@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# run-bench.sh nightly (sourced): run, compare every variant with the
+# baseline run, record the verdict, draw the trend. Exit 3 on a regression.
+
+rb_do_nightly() {
+  history=1
+  rb_do_run
+  local base="" config n rc cmp=()
+  config=$("$vtbrun" get "$final" history_config)
+  if [ -n "$baseline" ]; then
+    base=$("$bin/vtb-history" --db "$history_db" baseline --named "$baseline") || cli_die "no baseline run '$baseline'"
+  else
+    base=$("$bin/vtb-history" --db "$history_db" baseline --suite "$label" --config "$config" --exclude "$run_id") \
+      || cli_die "history lookup failed"
+  fi
+  if [ -z "$base" ]; then
+    echo "nightly: no earlier run of this configuration; $run_id becomes the baseline"
+    "$bin/vtb-history" --db "$history_db" verdict "$run_id" ok
+    return 0
+  fi
+  rb_step "comparing with baseline $(basename "$base")"
+  while read -r n; do
+    [ -f "$base/$n/summary.json" ] || { echo "nightly: baseline has no variant $n; skipped"; continue; }
+    # The verdict is read from the JSON below; the text is kept for people.
+    rc=0
+    "$compare" "$base/$n" "$final/$n" --fail-on-regression --json "$final/nightly-$n.json" \
+      > "$final/nightly-$n.txt" || rc=$?
+    [ "$rc" = 0 ] || [ "$rc" = 3 ] || cli_die "nightly: comparison of $n failed"
+    cmp+=("$n=$final/nightly-$n.json")
+  done < <("$vtbrun" variants "$final")
+  local regress=0
+  if [ "${#cmp[@]}" -gt 0 ]; then
+    rc=0
+    "$vtbrun" nightly-verdict --baseline "$(basename "$base")" "${cmp[@]}" || rc=$?
+    case $rc in 0) ;; 3) regress=1 ;; *) cli_die "nightly: no verdict" ;; esac
+  fi
+  "$bin/vtb-history" --db "$history_db" verdict "$run_id" "$([ $regress = 1 ] && echo regression || echo ok)"
+  rb_draw_trends "$config"
+  "$bin/vtb-report" "$final" || cli_die "report failed"
+  [ "$regress" = 0 ] || { echo "nightly: regression detected (exit 3)"; exit 3; }
+}
+
+# The history of p50 and p99 for the run's A/B pair (or its one variant).
+rb_draw_trends() { # history_config
+  local config=$1 m args v which
+  mkdir -p "$final/plots"
+  plot_log=$final/plots/gnuplot.log
+  rb_ab "$final"
+  for m in p50 p99; do
+    args=""
+    for which in a b; do
+      v=$([ $which = a ] && echo "$ab_a" || echo "$ab_b")
+      [ -n "$v" ] || continue
+      "$bin/vtb-history" --db "$history_db" trend --suite "$label" --config "$config" \
+        --variant "$v" --metric "latency_ticks.$m" --out "$final/plots/trend-$m-$v.dat" \
+        || cli_die "trend of $v failed"
+      args+="${args:+; }$which='$final/plots/trend-$m-$v.dat'; l$which='$v'"
+    done
+    rb_gp trend "$args; metric='latency $m (counter ticks)'; out='$final/plots/trend-$m'; title='nightly trend: latency $m'"
+  done
+}

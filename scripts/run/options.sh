@@ -1,0 +1,142 @@
+# shellcheck shell=bash
+# run-bench.sh: usage text, option defaults and parsing (sourced).
+# Values are kept as typed: vtb-run init checks storm, platform and variant
+# values (usage errors, exit 2) before anything is booted; this file checks
+# only what the shell itself uses (paths, the command's arguments).
+
+rb_usage() {
+  cat <<'USAGE'
+usage: ./run-bench.sh [run] [options]        run the benchmark (default)
+       ./run-bench.sh nightly [options]      run, compare with the baseline, exit 3 on a regression
+       ./run-bench.sh compare RUN_A RUN_B    re-analyse two kept runs and compare them
+       ./run-bench.sh report RUN             re-draw plots and the report of a kept run
+       ./run-bench.sh --help
+
+A run boots real Xen on emulated arm64 (QEMU) once per variant (delivery
+path) with the bare-metal vtimer storm as a guest, keeps the raw console
+output under results/<run-id>/raw/, analyses it (analysis/bin/vtb-analyze),
+compares the variants (vtb-compare), draws plots (gnuplot), writes
+report.md/report.html and records the run in results/history.sqlite.
+What a run is (variants in run order, their Xen options, the storm, the
+pair compared) is decided once by analysis/run/bin/vtb-run and kept in
+raw/run.json; results/README.md lists what a run directory holds.
+
+Storm (guest) options:
+  --ticks N            timer interrupts to take (default 2000)
+  --storm MODE         periodic | back-to-back | random (default periodic)
+  --period-ns NS       periodic mode: deadline spacing (default 100000)
+  --rmin-ns NS         random mode: shortest deadline distance (default 20000)
+  --rmax-ns NS         random mode: longest deadline distance (default 200000)
+  --seed N             random mode: PRNG seed (default 1)
+  --guest-args STR     extra guest boot arguments (docs/guest-kernel.md)
+
+What to compare:
+  --variants LIST      comma-separated NAME[=XEN-OPTIONS] entries, each booted
+                       with the same Xen binary and the given Xen command-line
+                       options, in the order given; the first two are the A/B
+                       pair (B measured against A). Default: the delivery
+                       paths the build supports,
+                       stock=vtimer_delivery=software,direct=vtimer_delivery=direct;
+                       just stock when the direct-PPI series is absent
+  --xen-src PATH       build this Xen tree instead of Debian's xen package
+  --patch FILE         apply FILE to Xen after the project's series (repeatable)
+  --no-project-patches build Xen without the project's patch series
+
+Platform options:
+  --target T           emulated: Xen on emulated arm64 under QEMU (default);
+                       native: this machine's own Linux, no hypervisor (the
+                       Linux storm bench/vtimer_storm.c; wall-clock reference)
+                       linux-dom0: the same Linux storm in Debian's arm64 Linux
+                       as dom0 of Xen on emulated arm64, once per variant
+  --platform-mode M    deterministic (QEMU icount, 1 CPU: instruction-exact,
+                       repeatable; default) or realtime (wall-clock, 2 CPUs)
+  --timeout SEC        watchdog for one boot (default 900)
+  --no-trace           skip the traced boot of each variant (by default each
+                       variant also runs as a domU of a Linux dom0 that
+                       captures it with xentrace: exits per tick, latency
+                       stages, hypervisor time, tracing perturbation)
+
+Output options:
+  --out DIR            results root (default results/)
+  --run-id ID          name of the run directory (default: date-time-label)
+  --label NAME         label for this run (default: ab, or nightly)
+  --baseline RUN_ID    nightly: compare with this run instead of the last good one
+  --no-history         do not record the run in results/history.sqlite
+  --no-deps            do not check or install dependencies
+  -q, --quiet          less progress output (build-xen's too)
+
+Paths (--xen-src, --patch, --out, RUN) are taken relative to where you run
+the command. Exit status: 0 ok, 1 error, 2 usage error, 3 regression (nightly).
+
+Every figure printed comes from the run just made (or, for compare/report,
+from the kept raw files). Deterministic figures are instruction-exact (icount:
+1 instruction = 1 ns, 1 counter tick = 16 instructions); realtime figures are
+wall-clock nanoseconds of an emulator.
+USAGE
+}
+
+# rb_parse_options "$@": sets cmd and the option globals below.
+rb_parse_options() {
+  cmd=run
+  case "${1:-}" in run|nightly|compare|report) cmd=$1; shift ;; esac
+  ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
+  guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
+  out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
+  project_patches=1 baseline="" history=1 positional=() target=emulated trace=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --ticks) cli_need_value "$@"; ticks=$2; shift ;;
+      --storm) cli_need_value "$@"; storm=$2; shift ;;
+      --period-ns) cli_need_value "$@"; period_ns=$2; shift ;;
+      --rmin-ns) cli_need_value "$@"; rmin_ns=$2; shift ;;
+      --rmax-ns) cli_need_value "$@"; rmax_ns=$2; shift ;;
+      --seed) cli_need_value "$@"; seed=$2; shift ;;
+      --guest-args) cli_need_value "$@"; guest_args=$2; shift ;;
+      --variants) cli_need_value "$@"; variants_opt=$2; shift ;;
+      --platform-mode) cli_need_value "$@"; platform_mode=$2; shift ;;
+      --target) cli_need_value "$@"; target=$2; shift ;;
+      --timeout) cli_need_value "$@"; timeout=$2; shift ;;
+      --xen-src) cli_need_value "$@"; xen_src=$(cli_abs "$2"); shift ;;
+      --patch) cli_need_value "$@"; patches+=("$(cli_abs "$2")"); shift ;;
+      --no-project-patches) project_patches=0 ;;
+      --out) cli_need_value "$@"; out_root=$(cli_abs "$2"); shift ;;
+      --run-id) cli_need_value "$@"; run_id=$2; shift ;;
+      --label) cli_need_value "$@"; label=$2; shift ;;
+      --baseline) cli_need_value "$@"; baseline=$2; shift ;;
+      --no-history) history=0 ;;
+      --no-trace) trace=0 ;;
+      --no-deps) do_deps=0 ;;
+      -q|--quiet) quiet=1 ;;
+      -h|--help) rb_usage; exit 0 ;;
+      -*) cli_usage_error "unknown option '$1' (see --help)" ;;
+      *) positional+=("$(cli_abs "$1")") ;;
+    esac
+    shift
+  done
+
+  cli_uint --timeout "$timeout"
+  [ "$timeout" -gt 0 ] || cli_usage_error "--timeout must be at least 1"
+  [ -z "$xen_src" ] || [ -d "$xen_src/xen" ] || cli_usage_error "--xen-src '$xen_src' is not a Xen tree (no xen/ folder)"
+  local p
+  for p in "${patches[@]}"; do [ -f "$p" ] || cli_usage_error "--patch '$p': no such file"; done
+  [ -n "$label" ] || label=$([ "$cmd" = nightly ] && echo nightly || { [ "$target" = emulated ] && echo ab || echo "$target"; })
+  case "$cmd" in
+    compare) [ "${#positional[@]}" = 2 ] || cli_usage_error "compare needs two run directories" ;;
+    report) [ "${#positional[@]}" = 1 ] || cli_usage_error "report needs one run directory" ;;
+    *) [ "${#positional[@]}" = 0 ] || cli_usage_error "unexpected argument '${positional[0]}'" ;;
+  esac
+  history_db=$out_root/history.sqlite
+}
+
+# rb_init_args: vtb-run init's options for the run the user asked for.
+rb_init_args() {
+  init_args=(--run-id "$run_id" --label "$label" --target "$target" --platform-mode "$platform_mode"
+             --ticks "$ticks" --storm "$storm" --period-ns "$period_ns" --rmin-ns "$rmin_ns"
+             --rmax-ns "$rmax_ns" --seed "$seed" --guest-args "$guest_args")
+  [ -z "$variants_opt" ] || init_args+=(--variants "$variants_opt")
+  [ "$trace" = 1 ] || init_args+=(--no-trace)
+  # The registry offers direct only when the build carries its series.
+  if [ "$project_patches" = 1 ] && grep -q '^[^#].*vtimer-deliver' tracing/patches/series; then
+    init_args+=(--with-direct)
+  fi
+}

@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# run-bench.sh: a complete run (sourced). Every variant booted, analysed,
+# compared, reported. Built under a hidden name and renamed when complete:
+# an interrupted run never leaves a half-written results directory.
+
+rb_do_run() {
+  rb_ensure_built
+  [ -n "$run_id" ] || run_id=$(date -u +%Y%m%d-%H%M%S)-$label
+  rb_init_args
+  # Bad storm, platform or variant values stop us before anything is built.
+  "$vtbrun" init --out - "${init_args[@]}" >/dev/null || exit $?
+  local xen_img="" name
+  [ "$target" = native ] || xen_img=$(rb_build_xen)
+  if [ "$trace" = 1 ] && [ "$target" = emulated ] && ! rb_has_trace_points "$xen_img"; then
+    echo "run-bench: this Xen has no ARM trace points (tracing/patches/0001-*): traced boots skipped" >&2
+    trace=0
+    rb_init_args
+  fi
+  mkdir -p "$out_root"
+  final=$out_root/$run_id
+  [ ! -e "$final" ] || cli_die "results directory $final already exists"
+  work=$(mktemp -d "$out_root/.$run_id.XXXXXX")
+  # A failed run is kept aside under a hidden name for debugging, never
+  # where a result would be.
+  trap 'rm -rf "$out_root/.$run_id.failed"; mv "$work" "$out_root/.$run_id.failed" 2>/dev/null && echo "run-bench: partial files kept in $out_root/.$run_id.failed" >&2' EXIT
+  mkdir -p "$work/raw"
+  "$vtbrun" init --out "$work/raw/run.json" "${init_args[@]}" || exit $?
+  local traced
+  traced=$("$vtbrun" get "$work" traced)
+  while read -r name; do
+    case "$target" in
+      native) rb_boot_native "$work" ;;
+      linux-dom0) rb_boot_linux_dom0 "$work" "$name" "$xen_img" ;;
+      *)
+        rb_boot_variant "$work" "$name" "$xen_img"
+        [ "$traced" = 0 ] || rb_boot_traced "$work" "$name" "$xen_img"
+        ;;
+    esac
+  done < <("$vtbrun" variants "$work")
+  rb_write_manifest "$work" "$xen_img"
+  rb_compare_and_report "$work"
+  mv "$work" "$final"
+  trap - EXIT
+  if [ "$history" = 1 ]; then
+    "$bin/vtb-history" --db "$history_db" record "$final" --suite "$label" \
+      --config "$("$vtbrun" get "$final" history_config)" \
+      || cli_die "could not record the run in $history_db"
+  fi
+  rb_print_summary "$final"
+}
