@@ -16,8 +16,8 @@ rb_ensure_built() {
 rb_build_xen() {
   local opts=() img log rc=0
   [ -z "$xen_src" ] || opts+=(--xen-src "$xen_src")
-  # Our series (tracing/patches/series): trace points, then the direct PPI path.
-  [ "$project_patches" = 1 ] || opts+=(--series /dev/null)
+  # Our series (tracing/patches/<version>/): direct-ppi, then trace-points.
+  [ "$project_patches" = 1 ] || opts+=(--series none)
   local p
   for p in "${patches[@]}"; do opts+=(--patch "$p"); done
   rb_step "building Xen (cached by source and patch hash)"
@@ -33,7 +33,7 @@ rb_build_xen() {
   echo "$img"
 }
 
-# Exits and stages need our trace points (tracing/patches/0001-*); a Xen
+# Exits and stages need our trace points (the trace-points series); a Xen
 # without them would give a capture with no ARM records. (grep -c, not -q:
 # -q stops reading early and pipefail would count nm's SIGPIPE as "absent".)
 rb_has_trace_points() { # xen_img

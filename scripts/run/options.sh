@@ -128,7 +128,8 @@ rb_parse_options() {
   history_db=$out_root/history.sqlite
 }
 
-# rb_init_args: vtb-run init's options for the run the user asked for.
+# rb_init_args [XEN_IMG]: vtb-run init's options for the run the user asked
+# for; with the built image, its build manifest says which series it carries.
 rb_init_args() {
   init_args=(--run-id "$run_id" --label "$label" --target "$target" --platform-mode "$platform_mode"
              --ticks "$ticks" --storm "$storm" --period-ns "$period_ns" --rmin-ns "$rmin_ns"
@@ -136,7 +137,7 @@ rb_init_args() {
   [ -z "$variants_opt" ] || init_args+=(--variants "$variants_opt")
   [ "$trace" = 1 ] || init_args+=(--no-trace)
   # The registry offers direct only when the build carries its series.
-  if [ "$project_patches" = 1 ] && grep -q '^[^#].*vtimer-deliver' tracing/patches/series; then
+  if [ -n "${1:-}" ] && grep -qE '^series=(.*,)?direct-ppi(,|$)' "${1%/*}/manifest"; then
     init_args+=(--with-direct)
   fi
 }

@@ -12,10 +12,10 @@ rb_do_run() {
   local xen_img="" name
   [ "$target" = native ] || xen_img=$(rb_build_xen)
   if [ "$trace" = 1 ] && [ "$target" = emulated ] && ! rb_has_trace_points "$xen_img"; then
-    echo "run-bench: this Xen has no ARM trace points (tracing/patches/0001-*): traced boots skipped" >&2
+    echo "run-bench: this Xen has no ARM trace points (the trace-points series, tracing/patches/<version>/trace-points/): traced boots skipped" >&2
     trace=0
-    rb_init_args
   fi
+  rb_init_args "$xen_img"
   mkdir -p "$out_root"
   final=$out_root/$run_id
   [ ! -e "$final" ] || cli_die "results directory $final already exists"

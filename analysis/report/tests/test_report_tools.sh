@@ -53,15 +53,16 @@ check "report.html escapes" grep -q '<td>k</td><td>v with = sign</td>' "$run/rep
 check "report leaves no temporaries" test -z "$(ls "$run" | grep -E '^report\.(md|html)\.')"
 check "report of an empty dir fails" test "$("$bin/vtb-report" "$tmp/nonexistent" 2>/dev/null; echo $?)" = 1
 
-# Trace summaries: the domU's vCPU is picked over dom0's, exits divided by its
-# list-register deliveries.
+# Trace summaries: the vCPU the summary names as the guest (guest.vcpu), exits
+# divided by the ticks Xen delivered to it (the summary's exits_per_tick).
 for v in stock direct; do
   cat > "$run/$v/trace-summary.json" <<'JSON'
 {"schema":"vtb-xentrace-summary/1","vcpus":[
- {"id":"d0v0","domid":0,"vcpu":0,"exits":{"by_reason":{"sync_hvc":100}},"ticks":{"delivered_lr":10,"delivered":10,"guest_taken":null}},
+ {"id":"d0v0","domid":0,"vcpu":0,"exits":{"by_reason":{"sync_hvc":100}},"ticks":{"delivered_lr":10,"delivered":10,"guest_taken":null},"exits_per_tick":10.0},
  {"id":"d1v0","domid":1,"vcpu":0,"exits":{"by_reason":{"irq_vtimer":5,"sync_hvc":10,"sync_wfx":0}},
-  "ticks":{"delivered_lr":5,"delivered":6,"guest_taken":null},
-  "stages":{"cval_to_el2":{"count":5,"p50":22,"p99":30}},"hyp_time":{"irq_vtimer":{"count":5,"p50":170,"p99":180}}}]}
+  "ticks":{"delivered_lr":5,"delivered":5,"guest_taken":null},"exits_per_tick":3.0,
+  "stages":{"cval_to_el2":{"count":5,"p50":22,"p99":30}},"hyp_time":{"irq_vtimer":{"count":5,"p50":170,"p99":180}}}],
+ "guest":{"path":null,"vcpu":"d1v0","taken":null}}
 JSON
 done
 check "tracedata" "$bin/vtb-tracedata" --out "$run/plots/trace" "$run/stock" "$run/direct"
@@ -72,7 +73,7 @@ check "gnuplot draws exits" gnuplot -e "dir='$plots'; data='$run/plots/trace-exi
 check "gnuplot draws stages" gnuplot -e "dir='$plots'; data='$run/plots/trace-stages.dat'; out='$run/plots/latency-stages'; title='t'" "$plots/latency-stages.gp"
 check "report with traces" "$bin/vtb-report" "$run"
 check "report: all exits per tick" grep -q '^| all exits | 3.000 | 3.000 |$' "$run/report.md"
-check "report: picked vCPU" grep -q '^| vCPU (ticks counted from) | d1v0 (list-register writes) |' "$run/report.md"
+check "report: picked vCPU" grep -q '^| vCPU (ticks counted from) | d1v0 (hypervisor deliveries) |' "$run/report.md"
 check "report: stage p50/p99" grep -q '^| cval_to_el2 | 22 / 30 | 22 / 30 |$' "$run/report.md"
 before=$(stat -c %Y.%s "$run/report.md"); sleep 1
 check "print-traces prints the exit table" sh -c "'$bin/vtb-report' --print-traces '$run' | grep -q '^| all exits | 3.000 | 3.000 |\$'"
