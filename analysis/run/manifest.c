@@ -4,7 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#define MANIFEST_SCHEMA "vtimer-bench/manifest/1"
+#include "vtb/schema.h"
+#define MANIFEST_SCHEMA VTB_SCHEMA_MANIFEST
 
 static void put(json_t *o, const char *key, const char *value)
 {

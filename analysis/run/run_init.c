@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "run_model.h"
+#include "vtb/parse.h"
 
 /* The delivery paths the harness knows, and the Xen option selecting each
  * (tracing/patches: vtimer_delivery=). Stock needs no patch; direct needs the
@@ -36,16 +37,10 @@ void run_params_default(struct run_params *p)
 	p->traced = 1;
 }
 
-/* TODO(libvtb): H1's number parser replaces this when it lands. */
 static int parse_uint(const char *opt, const char *s, uint64_t *out, char *err, size_t errlen)
 {
-	char *end;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
+	if (!s || vtb_parse_u64(s, out))
 		return run_fail(err, errlen, "--%s needs a whole number, got '%s'", opt, s ? s : "");
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	if (errno)
-		return run_fail(err, errlen, "--%s: %s is out of range", opt, s);
 	return 0;
 }
 

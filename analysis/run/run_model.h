@@ -14,7 +14,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define RUN_SCHEMA "vtimer-bench/run/1"
+#include "vtb/schema.h"
+#define RUN_SCHEMA VTB_SCHEMA_RUN
 
 /* Where the model of a directory came from. */
 enum run_source { RUN_FROM_JSON, RUN_FROM_LEGACY, RUN_FROM_SCAN };

@@ -11,5 +11,10 @@
 #define VTB_SCHEMA_TRACE_SUMMARY "vtb-xentrace-summary/1"
 /* compare.json: vtb-compare --json (docs/comparison-statistics.md). */
 #define VTB_SCHEMA_COMPARE "vtimer-bench/compare/1"
+/* raw/run.json: what a run is (variants, pairs, storm); vtb-run writes it
+ * and every tool that walks a run directory reads it (results/README.md). */
+#define VTB_SCHEMA_RUN "vtimer-bench/run/1"
+/* manifest.json: what ran (Xen source, patches, QEMU, host); vtb-run. */
+#define VTB_SCHEMA_MANIFEST "vtimer-bench/manifest/1"
 
 #endif
