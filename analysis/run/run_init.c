@@ -1,7 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run_init.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
