@@ -70,18 +70,18 @@ static int parse_enum(const char *s, size_t n, const char *const *names, unsigne
 	return -1;
 }
 
-static int fail_word(struct sbuf *err, const char *why, const char *w, size_t n)
+static int fail_word(struct vtb_text *err, const char *why, const char *w, size_t n)
 {
-	sb_puts(err, why);
-	sb_puts(err, ": '");
-	sb_putn(err, w, n > 64 ? 64 : n);
-	sb_puts(err, "'");
+	vtb_text_puts(err, why);
+	vtb_text_puts(err, ": '");
+	vtb_text_putn(err, w, n > 64 ? 64 : n);
+	vtb_text_puts(err, "'");
 	return -1;
 }
 
-static int fail(struct sbuf *err, const char *why)
+static int fail(struct vtb_text *err, const char *why)
 {
-	sb_puts(err, why);
+	vtb_text_puts(err, why);
 	return -1;
 }
 
@@ -101,7 +101,7 @@ static int fail(struct sbuf *err, const char *why)
 		continue;                                                         \
 	}
 
-int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err)
+int args_parse(const char *cmdline, struct storm_args *a, struct vtb_text *err)
 {
 	const char *p = cmdline ? cmdline : "";
 	uint64_t shift = a->hist_shift;

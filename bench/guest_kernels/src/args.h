@@ -4,7 +4,7 @@
 #define VTB_ARGS_H
 #include <stdint.h>
 #include <stddef.h>
-#include "sbuf.h"
+#include "vtb/protocol_writer_text.h"
 #include "hist.h"
 
 enum storm_mode { MODE_PERIODIC, MODE_B2B, MODE_RANDOM };
@@ -34,7 +34,7 @@ struct storm_args {
 void args_defaults(struct storm_args *a);
 /* Parses 'cmdline' over the defaults; on error returns -1 with one line of
  * explanation in 'err'. After success, a->record is never REC_AUTO. */
-int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err);
+int args_parse(const char *cmdline, struct storm_args *a, struct vtb_text *err);
 
 const char *mode_name(enum storm_mode m);
 const char *record_name(enum record_kind r);

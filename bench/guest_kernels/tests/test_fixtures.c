@@ -1,0 +1,365 @@
+/* Real guest output, captured under Xen (the logs in tests/fixtures/), and damaged
+ * copies of it, read by analysis/bin/vtb-analyze: the guest's reports must
+ * pass the project's one reader, and the damage its writer could suffer on the
+ * way (a changed byte, a lost line, a cut-off report) must be caught there.
+ * Paths come from the environment (VTB_ANALYZE, VTB_FIXTURES; the Makefile
+ * sets them). */
+#include "test_fixtures.h"
+
+#include "vtb/crc32.h"
+#include "vtb/test.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *analyze, *fixtures;
+static char tmpdir[] = "/tmp/guest-fixtures.XXXXXX";
+static int ready;
+
+/* Skips the calling test when the reader is not there: it is another part's
+ * build (make -C analysis), not this one's. */
+static int reader_ready(void)
+{
+	if (!ready)
+		vtb_test_skip("no vtb-analyze (VTB_ANALYZE) or fixtures (VTB_FIXTURES)");
+	return ready;
+}
+
+struct fixture {
+	const char *name;
+	unsigned long long ticks; /* over all vCPUs */
+	const char *record;
+};
+
+static const struct fixture all_fixtures[] = {
+	{ "dom0-periodic-2000.log", 2000, "samples" },
+	{ "dom0-2vcpu-periodic-2000.log", 4000, "samples" },
+	{ "dom0-hist-200000.log", 200000, "hist" },
+	{ "xl-domu-vuart-periodic-2000.log", 2000, "samples" },
+};
+#define NFIXTURES (sizeof(all_fixtures) / sizeof(all_fixtures[0]))
+
+/* Whole file into a NUL-terminated buffer (free it), or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			char *b = realloc(buf, cap = 2 * cap + 8192);
+			if (!b) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = b;
+		}
+		size_t got = fread(buf + n, 1, 4096, f);
+		n += got;
+		if (got < 4096)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static char *fixture_text(const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", fixtures, name);
+	return slurp(path, NULL);
+}
+
+/* Runs vtb-analyze on text (written to a temp log); its exit status, -1 if it
+ * could not run. Its standard error lands in err; summary.json in tmpdir/out. */
+static int run_analyze(const char *text, char *err, size_t errlen)
+{
+	char log[4200], out[4200], errpath[4200];
+	snprintf(log, sizeof(log), "%s/console.log", tmpdir);
+	snprintf(out, sizeof(out), "%s/out", tmpdir);
+	snprintf(errpath, sizeof(errpath), "%s/stderr", tmpdir);
+	FILE *f = fopen(log, "w");
+	if (!f || fputs(text, f) == EOF || fclose(f) != 0)
+		return -1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (!freopen(errpath, "w", stderr) || !freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(analyze, analyze, "--log", log, "--out-dir", out, "--platform-mode",
+		      "deterministic", (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	char *e = slurp(errpath, NULL);
+	snprintf(err, errlen, "%s", e ? e : "");
+	free(e);
+	return WEXITSTATUS(st);
+}
+
+/* An integer or string member of summary.json, "section.key", as text. */
+static const char *summary_get(const char *section, const char *key, char *buf, size_t len)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/out/summary.json", tmpdir);
+	json_t *root = json_load_file(path, 0, NULL);
+	json_t *v = json_object_get(json_object_get(root, section), key);
+	if (json_is_integer(v))
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	else if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else
+		snprintf(buf, len, "(missing)");
+	json_decref(root);
+	return buf;
+}
+
+/* One line of text per report line: the line holding "@VTB 1 <seq> " (any
+ * type), as pointers into text, or NULL. */
+static char *vtb_line(char *text, unsigned seq, char **end)
+{
+	char marker[32];
+	snprintf(marker, sizeof(marker), "@VTB 1 %u ", seq);
+	char *p = strstr(text, marker);
+	if (!p)
+		return NULL;
+	*end = strchr(p, '\n');
+	if (!*end)
+		*end = p + strlen(p);
+	return p;
+}
+
+/* Removes [from, to) from text, in place. */
+static void cut(char *from, char *to)
+{
+	memmove(from, to, strlen(to) + 1);
+}
+
+/* Replaces the first old in the line of seq by new and writes the CRC the
+ * line then deserves: damage the writer's CRC cannot catch, so the reader's
+ * own checks must. Returns the new text (free it) or NULL. */
+static char *edit_and_recrc(const char *text, unsigned seq, const char *old, const char *new)
+{
+	size_t n = strlen(text) + strlen(new) + 1;
+	char *t = malloc(n), *end;
+	if (!t)
+		return NULL;
+	strcpy(t, text);
+	char *line = vtb_line(t, seq, &end);
+	char *at = line ? strstr(line, old) : NULL;
+	if (!at || at > end) {
+		free(t);
+		return NULL;
+	}
+	memmove(at + strlen(new), at + strlen(old), strlen(at + strlen(old)) + 1);
+	memcpy(at, new, strlen(new));
+	line = vtb_line(t, seq, &end);
+	char *star = end;
+	while (star > line && *star != '*')
+		star--;
+	if (star == line)
+		return t;
+	uint32_t crc = vtb_crc32(0, line, (size_t)(star - line));
+	char hex[9];
+	snprintf(hex, sizeof(hex), "%08x", crc);
+	memcpy(star + 1, hex, 8);
+	return t;
+}
+
+static void test_fixtures_pass_the_reader(void)
+{
+	if (!reader_ready())
+		return;
+	for (size_t i = 0; i < NFIXTURES; i++) {
+		const struct fixture *fx = &all_fixtures[i];
+		char *text = fixture_text(fx->name), err[512], buf[64], want[32];
+		CHECK(text != NULL);
+		if (!text)
+			continue;
+		int rc = run_analyze(text, err, sizeof(err));
+		if (rc != 0)
+			vtb_test_fail_at(__FILE__, __LINE__, "%s: vtb-analyze exit %d: %s", fx->name, rc, err);
+		snprintf(want, sizeof(want), "%llu", fx->ticks);
+		CHECK_STR(summary_get("counts", "ticks", buf, sizeof(buf)), want);
+		CHECK_STR(summary_get("counts", "taken", buf, sizeof(buf)), want);
+		/* No loss: every tick delivered, nothing spurious, no stray IRQ. */
+		CHECK_STR(summary_get("counts", "lost", buf, sizeof(buf)), "0");
+		CHECK_STR(summary_get("counts", "spurious", buf, sizeof(buf)), "0");
+		CHECK_STR(summary_get("counts", "other", buf, sizeof(buf)), "0");
+		CHECK_STR(summary_get("guest", "record", buf, sizeof(buf)), fx->record);
+		free(text);
+	}
+}
+
+/* The reader rejects the damaged report with one line naming the problem. */
+static void expect_rejected(const char *fixture, const char *text, const char *why)
+{
+	char err[512];
+	int rc = run_analyze(text, err, sizeof(err));
+	if (rc != 1 || !strstr(err, why) || strchr(err, '\n') != err + strlen(err) - 1)
+		vtb_test_fail_at(__FILE__, __LINE__, "%s: want exit 1 and one line with '%s', got exit %d: %s",
+				 fixture, why, rc, err);
+}
+
+static void test_fixture_bad_crc_rejected(void)
+{
+	if (!reader_ready())
+		return;
+	for (size_t i = 0; i < NFIXTURES; i++) {
+		char *text = fixture_text(all_fixtures[i].name), *end;
+		char *line = text ? vtb_line(text, 1, &end) : NULL;
+		CHECK(line != NULL);
+		if (!line)
+			continue;
+		/* One extra digit at the end of the S or B payload. */
+		char *star = strstr(line, " *");
+		memmove(star + 1, star, strlen(star) + 1);
+		*star = '9';
+		expect_rejected(all_fixtures[i].name, text, "bad CRC");
+		free(text);
+	}
+}
+
+static void test_fixture_lost_line_rejected(void)
+{
+	if (!reader_ready())
+		return;
+	for (size_t i = 0; i < NFIXTURES; i++) {
+		char *text = fixture_text(all_fixtures[i].name), *end;
+		char *line = text ? vtb_line(text, 3, &end) : NULL;
+		CHECK(line != NULL);
+		if (!line)
+			continue;
+		cut(line, *end ? end + 1 : end);
+		expect_rejected(all_fixtures[i].name, text, "sequence gap");
+		free(text);
+	}
+}
+
+static void test_fixture_without_end_rejected(void)
+{
+	if (!reader_ready())
+		return;
+	for (size_t i = 0; i < NFIXTURES; i++) {
+		char *text = fixture_text(all_fixtures[i].name), *p;
+		CHECK(text != NULL);
+		if (!text)
+			continue;
+		p = strstr(text, " E lines=");
+		while (p && p > text && p[-1] != '\n')
+			p--;
+		CHECK(p != NULL);
+		if (!p)
+			continue;
+		char *end = strchr(p, '\n');
+		cut(p, end ? end + 1 : p + strlen(p));
+		expect_rejected(all_fixtures[i].name, text, "without the E line");
+		free(text);
+	}
+}
+
+/* A 2-vCPU report (dom0 with 2 vCPUs on the 1 pCPU): per-vCPU counts. */
+static const char *const mc = "dom0-2vcpu-periodic-2000.log";
+
+static void test_fixture_2vcpu_counts(void)
+{
+	if (!reader_ready())
+		return;
+	char *text = fixture_text(mc), err[512], buf[64];
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	CHECK(run_analyze(text, err, sizeof(err)) == 0);
+	CHECK_STR(summary_get("guest", "cpus", buf, sizeof(buf)), "2");
+	CHECK_STR(summary_get("guest", "cpu_ticks", buf, sizeof(buf)), "2000");
+	CHECK_STR(summary_get("trailer", "cpu0_taken", buf, sizeof(buf)), "2000");
+	CHECK_STR(summary_get("trailer", "cpu0_lost", buf, sizeof(buf)), "0");
+	CHECK_STR(summary_get("trailer", "cpu1_taken", buf, sizeof(buf)), "2000");
+	CHECK_STR(summary_get("trailer", "cpu1_lost", buf, sizeof(buf)), "0");
+	/* The re-CRC helper below leaves a report valid when it changes nothing. */
+	char *same = edit_and_recrc(text, 0, "cpus=2", "cpus=2");
+	CHECK(same && run_analyze(same, err, sizeof(err)) == 0);
+	free(same);
+	free(text);
+}
+
+static unsigned trailer_seq(const char *text)
+{
+	const char *t = strstr(text, " T taken=");
+	while (t && t > text && strncmp(t, "@VTB 1 ", 7) != 0)
+		t--;
+	return t ? (unsigned)strtoul(t + 7, NULL, 10) : 0;
+}
+
+static void test_fixture_2vcpu_sum_mismatch_rejected(void)
+{
+	if (!reader_ready())
+		return;
+	vtb_test_xfail("vtb-analyze does not yet check that cpu<k>_taken add up to taken");
+	char *text = fixture_text(mc);
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	char *bad = edit_and_recrc(text, trailer_seq(text), "cpu1_taken=2000", "cpu1_taken=1999");
+	CHECK(bad != NULL);
+	if (bad)
+		expect_rejected(mc, bad, "cpu");
+	free(bad);
+	free(text);
+}
+
+static void test_fixture_2vcpu_missing_key_rejected(void)
+{
+	if (!reader_ready())
+		return;
+	vtb_test_xfail("vtb-analyze does not yet require every cpu<k>_ key when cpus=n");
+	char *text = fixture_text(mc);
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	char *bad = edit_and_recrc(text, trailer_seq(text), " cpu1_spurious=0", "");
+	CHECK(bad != NULL);
+	if (bad)
+		expect_rejected(mc, bad, "cpu1_spurious");
+	free(bad);
+	free(text);
+}
+
+static void cleanup(void)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_host: could not remove %s\n", tmpdir);
+}
+
+void guest_fixture_tests(void)
+{
+	analyze = getenv("VTB_ANALYZE");
+	fixtures = getenv("VTB_FIXTURES");
+	ready = analyze && fixtures && access(analyze, X_OK) == 0 && mkdtemp(tmpdir);
+	RUN(test_fixtures_pass_the_reader);
+	RUN(test_fixture_bad_crc_rejected);
+	RUN(test_fixture_lost_line_rejected);
+	RUN(test_fixture_without_end_rejected);
+	RUN(test_fixture_2vcpu_counts);
+	RUN(test_fixture_2vcpu_sum_mismatch_rejected);
+	RUN(test_fixture_2vcpu_missing_key_rejected);
+	if (ready)
+		cleanup();
+}
