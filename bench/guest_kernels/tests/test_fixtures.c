@@ -3,22 +3,19 @@
  * pass the project's one reader, and the damage its writer could suffer on the
  * way (a changed byte, a lost line, a cut-off report) must be caught there.
  * Paths come from the environment (VTB_ANALYZE, VTB_FIXTURES; the Makefile
- * sets them). */
+ * sets them); bench/storm_test_reader.c runs the reader. */
 #include "test_fixtures.h"
 
+#include "storm_test_reader.h"
 #include "vtb/crc32.h"
 #include "vtb/test.h"
 
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-static const char *analyze, *fixtures;
-static char tmpdir[] = "/tmp/guest-fixtures.XXXXXX";
+static const char *fixtures;
 static int ready;
 
 /* Skips the calling test when the reader is not there: it is another part's
@@ -44,89 +41,11 @@ static const struct fixture all_fixtures[] = {
 };
 #define NFIXTURES (sizeof(all_fixtures) / sizeof(all_fixtures[0]))
 
-/* Whole file into a NUL-terminated buffer (free it), or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			char *b = realloc(buf, cap = 2 * cap + 8192);
-			if (!b) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = b;
-		}
-		size_t got = fread(buf + n, 1, 4096, f);
-		n += got;
-		if (got < 4096)
-			break;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 static char *fixture_text(const char *name)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", fixtures, name);
-	return slurp(path, NULL);
-}
-
-/* Runs vtb-analyze on text (written to a temp log); its exit status, -1 if it
- * could not run. Its standard error lands in err; summary.json in tmpdir/out. */
-static int run_analyze(const char *text, char *err, size_t errlen)
-{
-	char log[4200], out[4200], errpath[4200];
-	snprintf(log, sizeof(log), "%s/console.log", tmpdir);
-	snprintf(out, sizeof(out), "%s/out", tmpdir);
-	snprintf(errpath, sizeof(errpath), "%s/stderr", tmpdir);
-	FILE *f = fopen(log, "w");
-	if (!f || fputs(text, f) == EOF || fclose(f) != 0)
-		return -1;
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (!freopen(errpath, "w", stderr) || !freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execl(analyze, analyze, "--log", log, "--out-dir", out, "--platform-mode",
-		      "deterministic", (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		return -1;
-	char *e = slurp(errpath, NULL);
-	snprintf(err, errlen, "%s", e ? e : "");
-	free(e);
-	return WEXITSTATUS(st);
-}
-
-/* An integer or string member of summary.json, "section.key", as text. */
-static const char *summary_get(const char *section, const char *key, char *buf, size_t len)
-{
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/out/summary.json", tmpdir);
-	json_t *root = json_load_file(path, 0, NULL);
-	json_t *v = json_object_get(json_object_get(root, section), key);
-	if (json_is_integer(v))
-		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_string(v))
-		snprintf(buf, len, "%s", json_string_value(v));
-	else
-		snprintf(buf, len, "(missing)");
-	json_decref(root);
-	return buf;
+	return storm_reader_slurp(path);
 }
 
 /* One line of text per report line: the line holding "@VTB 1 <seq> " (any
@@ -191,17 +110,17 @@ static void test_fixtures_pass_the_reader(void)
 		CHECK(text != NULL);
 		if (!text)
 			continue;
-		int rc = run_analyze(text, err, sizeof(err));
+		int rc = storm_reader_run(text, err, sizeof(err));
 		if (rc != 0)
 			vtb_test_fail_at(__FILE__, __LINE__, "%s: vtb-analyze exit %d: %s", fx->name, rc, err);
 		snprintf(want, sizeof(want), "%llu", fx->ticks);
-		CHECK_STR(summary_get("counts", "ticks", buf, sizeof(buf)), want);
-		CHECK_STR(summary_get("counts", "taken", buf, sizeof(buf)), want);
+		CHECK_STR(storm_reader_get("counts", "ticks", buf, sizeof(buf)), want);
+		CHECK_STR(storm_reader_get("counts", "taken", buf, sizeof(buf)), want);
 		/* No loss: every tick delivered, nothing spurious, no stray IRQ. */
-		CHECK_STR(summary_get("counts", "lost", buf, sizeof(buf)), "0");
-		CHECK_STR(summary_get("counts", "spurious", buf, sizeof(buf)), "0");
-		CHECK_STR(summary_get("counts", "other", buf, sizeof(buf)), "0");
-		CHECK_STR(summary_get("guest", "record", buf, sizeof(buf)), fx->record);
+		CHECK_STR(storm_reader_get("counts", "lost", buf, sizeof(buf)), "0");
+		CHECK_STR(storm_reader_get("counts", "spurious", buf, sizeof(buf)), "0");
+		CHECK_STR(storm_reader_get("counts", "other", buf, sizeof(buf)), "0");
+		CHECK_STR(storm_reader_get("guest", "record", buf, sizeof(buf)), fx->record);
 		free(text);
 	}
 }
@@ -210,7 +129,7 @@ static void test_fixtures_pass_the_reader(void)
 static void expect_rejected(const char *fixture, const char *text, const char *why)
 {
 	char err[512];
-	int rc = run_analyze(text, err, sizeof(err));
+	int rc = storm_reader_run(text, err, sizeof(err));
 	if (rc != 1 || !strstr(err, why) || strchr(err, '\n') != err + strlen(err) - 1)
 		vtb_test_fail_at(__FILE__, __LINE__, "%s: want exit 1 and one line with '%s', got exit %d: %s",
 				 fixture, why, rc, err);
@@ -284,16 +203,16 @@ static void test_fixture_2vcpu_counts(void)
 	CHECK(text != NULL);
 	if (!text)
 		return;
-	CHECK(run_analyze(text, err, sizeof(err)) == 0);
-	CHECK_STR(summary_get("guest", "cpus", buf, sizeof(buf)), "2");
-	CHECK_STR(summary_get("guest", "cpu_ticks", buf, sizeof(buf)), "2000");
-	CHECK_STR(summary_get("trailer", "cpu0_taken", buf, sizeof(buf)), "2000");
-	CHECK_STR(summary_get("trailer", "cpu0_lost", buf, sizeof(buf)), "0");
-	CHECK_STR(summary_get("trailer", "cpu1_taken", buf, sizeof(buf)), "2000");
-	CHECK_STR(summary_get("trailer", "cpu1_lost", buf, sizeof(buf)), "0");
+	CHECK(storm_reader_run(text, err, sizeof(err)) == 0);
+	CHECK_STR(storm_reader_get("guest", "cpus", buf, sizeof(buf)), "2");
+	CHECK_STR(storm_reader_get("guest", "cpu_ticks", buf, sizeof(buf)), "2000");
+	CHECK_STR(storm_reader_get("trailer", "cpu0_taken", buf, sizeof(buf)), "2000");
+	CHECK_STR(storm_reader_get("trailer", "cpu0_lost", buf, sizeof(buf)), "0");
+	CHECK_STR(storm_reader_get("trailer", "cpu1_taken", buf, sizeof(buf)), "2000");
+	CHECK_STR(storm_reader_get("trailer", "cpu1_lost", buf, sizeof(buf)), "0");
 	/* The re-CRC helper below leaves a report valid when it changes nothing. */
 	char *same = edit_and_recrc(text, 0, "cpus=2", "cpus=2");
-	CHECK(same && run_analyze(same, err, sizeof(err)) == 0);
+	CHECK(same && storm_reader_run(same, err, sizeof(err)) == 0);
 	free(same);
 	free(text);
 }
@@ -340,19 +259,10 @@ static void test_fixture_2vcpu_missing_key_rejected(void)
 	free(text);
 }
 
-static void cleanup(void)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "test_host: could not remove %s\n", tmpdir);
-}
-
 void guest_fixture_tests(void)
 {
-	analyze = getenv("VTB_ANALYZE");
 	fixtures = getenv("VTB_FIXTURES");
-	ready = analyze && fixtures && access(analyze, X_OK) == 0 && mkdtemp(tmpdir);
+	ready = fixtures && storm_reader_setup() == 0;
 	RUN(test_fixtures_pass_the_reader);
 	RUN(test_fixture_bad_crc_rejected);
 	RUN(test_fixture_lost_line_rejected);
@@ -360,6 +270,5 @@ void guest_fixture_tests(void)
 	RUN(test_fixture_2vcpu_counts);
 	RUN(test_fixture_2vcpu_sum_mismatch_rejected);
 	RUN(test_fixture_2vcpu_missing_key_rejected);
-	if (ready)
-		cleanup();
+	storm_reader_cleanup();
 }
