@@ -135,62 +135,61 @@ static void expect_rejected(const char *fixture, const char *text, const char *w
 				 fixture, why, rc, err);
 }
 
-static void test_fixture_bad_crc_rejected(void)
+/* Damages a report in place; 0, or -1 if the part to damage is not there. */
+typedef int (*damage_fn)(char *text);
+
+/* One extra digit at the end of line 1's S or B payload. */
+static int add_digit(char *text)
+{
+	char *end, *line = vtb_line(text, 1, &end);
+	char *star = line ? strstr(line, " *") : NULL;
+	if (!star)
+		return -1;
+	memmove(star + 1, star, strlen(star) + 1);
+	*star = '9';
+	return 0;
+}
+
+/* Line 3 lost on the way. */
+static int drop_line(char *text)
+{
+	char *end, *line = vtb_line(text, 3, &end);
+	if (!line)
+		return -1;
+	cut(line, *end ? end + 1 : end);
+	return 0;
+}
+
+/* The E line lost: the report is cut short. */
+static int drop_end(char *text)
+{
+	char *p = strstr(text, " E lines=");
+	while (p && p > text && p[-1] != '\n')
+		p--;
+	if (!p)
+		return -1;
+	char *end = strchr(p, '\n');
+	cut(p, end ? end + 1 : p + strlen(p));
+	return 0;
+}
+
+/* Every fixture, damaged, is rejected with a line naming why. */
+static void expect_damage_rejected(damage_fn damage, const char *why)
 {
 	if (!reader_ready())
 		return;
 	for (size_t i = 0; i < NFIXTURES; i++) {
-		char *text = fixture_text(all_fixtures[i].name), *end;
-		char *line = text ? vtb_line(text, 1, &end) : NULL;
-		CHECK(line != NULL);
-		if (!line)
-			continue;
-		/* One extra digit at the end of the S or B payload. */
-		char *star = strstr(line, " *");
-		memmove(star + 1, star, strlen(star) + 1);
-		*star = '9';
-		expect_rejected(all_fixtures[i].name, text, "bad CRC");
+		char *text = fixture_text(all_fixtures[i].name);
+		CHECK(text && damage(text) == 0);
+		if (text)
+			expect_rejected(all_fixtures[i].name, text, why);
 		free(text);
 	}
 }
 
-static void test_fixture_lost_line_rejected(void)
-{
-	if (!reader_ready())
-		return;
-	for (size_t i = 0; i < NFIXTURES; i++) {
-		char *text = fixture_text(all_fixtures[i].name), *end;
-		char *line = text ? vtb_line(text, 3, &end) : NULL;
-		CHECK(line != NULL);
-		if (!line)
-			continue;
-		cut(line, *end ? end + 1 : end);
-		expect_rejected(all_fixtures[i].name, text, "sequence gap");
-		free(text);
-	}
-}
-
-static void test_fixture_without_end_rejected(void)
-{
-	if (!reader_ready())
-		return;
-	for (size_t i = 0; i < NFIXTURES; i++) {
-		char *text = fixture_text(all_fixtures[i].name), *p;
-		CHECK(text != NULL);
-		if (!text)
-			continue;
-		p = strstr(text, " E lines=");
-		while (p && p > text && p[-1] != '\n')
-			p--;
-		CHECK(p != NULL);
-		if (!p)
-			continue;
-		char *end = strchr(p, '\n');
-		cut(p, end ? end + 1 : p + strlen(p));
-		expect_rejected(all_fixtures[i].name, text, "without the E line");
-		free(text);
-	}
-}
+static void test_fixture_bad_crc_rejected(void) { expect_damage_rejected(add_digit, "bad CRC"); }
+static void test_fixture_lost_line_rejected(void) { expect_damage_rejected(drop_line, "sequence gap"); }
+static void test_fixture_without_end_rejected(void) { expect_damage_rejected(drop_end, "without the E line"); }
 
 /* A 2-vCPU report (dom0 with 2 vCPUs on the 1 pCPU): per-vCPU counts. */
 static const char *const mc = "dom0-2vcpu-periodic-2000.log";
@@ -225,21 +224,25 @@ static unsigned trailer_seq(const char *text)
 	return t ? (unsigned)strtoul(t + 7, NULL, 10) : 0;
 }
 
+/* The 2-vCPU report with its T line edited (old -> new) and re-CRC'd must be
+ * rejected with a line naming why. */
+static void expect_trailer_edit_rejected(const char *old, const char *new, const char *why)
+{
+	char *text = fixture_text(mc);
+	char *bad = text ? edit_and_recrc(text, trailer_seq(text), old, new) : NULL;
+	CHECK(bad != NULL);
+	if (bad)
+		expect_rejected(mc, bad, why);
+	free(bad);
+	free(text);
+}
+
 static void test_fixture_2vcpu_sum_mismatch_rejected(void)
 {
 	if (!reader_ready())
 		return;
 	vtb_test_xfail("vtb-analyze does not yet check that cpu<k>_taken add up to taken");
-	char *text = fixture_text(mc);
-	CHECK(text != NULL);
-	if (!text)
-		return;
-	char *bad = edit_and_recrc(text, trailer_seq(text), "cpu1_taken=2000", "cpu1_taken=1999");
-	CHECK(bad != NULL);
-	if (bad)
-		expect_rejected(mc, bad, "cpu");
-	free(bad);
-	free(text);
+	expect_trailer_edit_rejected("cpu1_taken=2000", "cpu1_taken=1999", "cpu");
 }
 
 static void test_fixture_2vcpu_missing_key_rejected(void)
@@ -247,16 +250,7 @@ static void test_fixture_2vcpu_missing_key_rejected(void)
 	if (!reader_ready())
 		return;
 	vtb_test_xfail("vtb-analyze does not yet require every cpu<k>_ key when cpus=n");
-	char *text = fixture_text(mc);
-	CHECK(text != NULL);
-	if (!text)
-		return;
-	char *bad = edit_and_recrc(text, trailer_seq(text), " cpu1_spurious=0", "");
-	CHECK(bad != NULL);
-	if (bad)
-		expect_rejected(mc, bad, "cpu1_spurious");
-	free(bad);
-	free(text);
+	expect_trailer_edit_rejected(" cpu1_spurious=0", "", "cpu1_spurious");
 }
 
 void guest_fixture_tests(void)
