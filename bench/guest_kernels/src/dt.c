@@ -44,7 +44,7 @@ static int reg_entry(const void *fdt, int node, int idx, uint64_t *addr, uint64_
 	return 0;
 }
 
-void dt_probe_console(const void *fdt, struct platform *p)
+void guest_dt_probe_console(const void *fdt, struct platform *p)
 {
 	int node;
 	p->xen = fdt_node_offset_by_compatible(fdt, -1, "xen,xen") >= 0;
@@ -175,12 +175,12 @@ static int probe_cpus(const void *fdt, struct platform *p, struct vtb_text *err)
 	return 0;
 }
 
-int dt_probe(const void *fdt, struct platform *p, struct vtb_text *err)
+int guest_dt_probe(const void *fdt, struct platform *p, struct vtb_text *err)
 {
 	int rc = fdt_check_header(fdt);
 	if (rc)
 		return err_fdt(err, "device tree header", rc);
-	dt_probe_console(fdt, p);
+	guest_dt_probe_console(fdt, p);
 	if (probe_gic(fdt, p, err))
 		return -1;
 	if (probe_timer(fdt, p, err))

@@ -75,7 +75,7 @@ static int enable_sre(struct vtb_text *err)
 	return 0;
 }
 
-int gic_init(const struct platform *p, struct vtb_text *err)
+int guest_gic_init(const struct platform *p, struct vtb_text *err)
 {
 	uintptr_t gicd = (uintptr_t)p->gicd;
 
@@ -86,10 +86,10 @@ int gic_init(const struct platform *p, struct vtb_text *err)
 		vtb_text_puts(err, "GICD_CTLR.RWP never cleared");
 		return -1;
 	}
-	return gic_init_cpu(p, err);
+	return guest_gic_init_cpu(p, err);
 }
 
-int gic_init_cpu(const struct platform *p, struct vtb_text *err)
+int guest_gic_init_cpu(const struct platform *p, struct vtb_text *err)
 {
 	uint32_t aff = my_affinity();
 
@@ -116,7 +116,7 @@ int gic_init_cpu(const struct platform *p, struct vtb_text *err)
 	return 0;
 }
 
-void gic_enable_ppi(unsigned intid, uint8_t prio)
+void guest_gic_enable_ppi(unsigned intid, uint8_t prio)
 {
 	uintptr_t rd_base = rd_bases[this_cpu()];
 	uintptr_t sgi = rd_base + GICR_SGI_OFFSET;
@@ -130,12 +130,12 @@ void gic_enable_ppi(unsigned intid, uint8_t prio)
 	dsb(sy);
 }
 
-uint64_t gic_redist_base(unsigned cpu)
+uint64_t guest_gic_redist_base(unsigned cpu)
 {
 	return cpu < VTB_MAX_CPUS ? rd_bases[cpu] : 0;
 }
 
-void gic_send_sgi(unsigned intid, uint64_t mpidr)
+void guest_gic_send_sgi(unsigned intid, uint64_t mpidr)
 {
 	/* ICC_SGI1R_EL1: Aff3 [55:48], Aff2 [39:32], INTID [27:24], Aff1 [23:16],
 	 * TargetList [15:0] (bit = Aff0; Aff0 < 16 for every CPU we drive). */

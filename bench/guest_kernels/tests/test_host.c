@@ -14,15 +14,15 @@
 #include <string.h>
 #include <zlib.h>
 
-void *vtb_memmove(void *d, const void *s, size_t n);
-void *vtb_memcpy(void *d, const void *s, size_t n);
-void *vtb_memset(void *d, int c, size_t n);
-int vtb_memcmp(const void *a, const void *b, size_t n);
-void *vtb_memchr(const void *s, int c, size_t n);
-size_t vtb_strnlen(const char *s, size_t n);
-char *vtb_strrchr(const char *s, int c);
-char *vtb_strchr(const char *s, int c);
-unsigned long vtb_strtoul(const char *s, char **end, int base);
+void *guest_memmove(void *d, const void *s, size_t n);
+void *guest_memcpy(void *d, const void *s, size_t n);
+void *guest_memset(void *d, int c, size_t n);
+int guest_memcmp(const void *a, const void *b, size_t n);
+void *guest_memchr(const void *s, int c, size_t n);
+size_t guest_strnlen(const char *s, size_t n);
+char *guest_strrchr(const char *s, int c);
+char *guest_strchr(const char *s, int c);
+unsigned long guest_strtoul(const char *s, char **end, int base);
 
 static uint64_t rng_state = 88172645463325252ull;
 static uint64_t rnd(void)
@@ -87,22 +87,22 @@ static void test_text(void)
 
 static void test_hist_shift(unsigned s)
 {
-	unsigned n = hist_nbuckets(s);
+	unsigned n = guest_hist_nbuckets(s);
 	int ok = 1;
 	CHECK(n <= HIST_BUCKETS_MAX);
-	CHECK(hist_index(UINT32_MAX, s) == n - 1);
+	CHECK(guest_hist_index(UINT32_MAX, s) == n - 1);
 	/* Below 2^s: one bucket per value. */
 	for (uint32_t v = 0; v < (1u << s); v++)
-		ok &= hist_index(v, s) == v && hist_lo(v, s) == v;
+		ok &= guest_hist_index(v, s) == v && guest_hist_lo(v, s) == v;
 	CHECK(ok);
 	/* Every bucket's lo maps to itself, bounds increase strictly, and each
 	 * bucket [lo(i), lo(i+1)) holds exactly the values that map to i. */
 	ok = 1;
 	for (unsigned i = 0; i < n; i++) {
-		ok &= hist_index(hist_lo(i, s), s) == i;
+		ok &= guest_hist_index(guest_hist_lo(i, s), s) == i;
 		if (i + 1 < n) {
-			ok &= hist_lo(i + 1, s) > hist_lo(i, s);
-			ok &= hist_index(hist_lo(i + 1, s) - 1, s) == i;
+			ok &= guest_hist_lo(i + 1, s) > guest_hist_lo(i, s);
+			ok &= guest_hist_index(guest_hist_lo(i + 1, s) - 1, s) == i;
 		}
 	}
 	CHECK(ok);
@@ -110,13 +110,13 @@ static void test_hist_shift(unsigned s)
 	ok = 1;
 	for (int k = 0; k < 10000; k++) {
 		uint32_t v = (uint32_t)rnd() >> (rnd() % 32);
-		unsigned i = hist_index(v, s);
-		uint32_t lo = hist_lo(i, s);
+		unsigned i = guest_hist_index(v, s);
+		uint32_t lo = guest_hist_lo(i, s);
 		ok &= lo <= v;
 		if (i + 1 < n)
-			ok &= v < hist_lo(i + 1, s);
+			ok &= v < guest_hist_lo(i + 1, s);
 		if (v >= (1u << s) && i + 1 < n)
-			ok &= (uint64_t)(hist_lo(i + 1, s) - lo) << s <= (uint64_t)lo;
+			ok &= (uint64_t)(guest_hist_lo(i + 1, s) - lo) << s <= (uint64_t)lo;
 	}
 	CHECK(ok);
 }
@@ -126,19 +126,19 @@ static void test_hist_buckets(void)
 	for (unsigned s = 0; s <= HIST_SHIFT_MAX; s++)
 		test_hist_shift(s);
 	/* Worked example for shift 4: 100 lies in [96, 100) ... [2^6, 2^7) split in 16 of width 4. */
-	CHECK(hist_lo(hist_index(100, 4), 4) == 100);
-	CHECK(hist_lo(hist_index(103, 4), 4) == 100);
-	CHECK(hist_lo(hist_index(104, 4), 4) == 104);
-	CHECK(hist_index(16, 4) == 16 && hist_index(17, 4) == 17 && hist_index(32, 4) == 32);
-	CHECK(hist_index(33, 4) == 32 && hist_index(34, 4) == 33);
+	CHECK(guest_hist_lo(guest_hist_index(100, 4), 4) == 100);
+	CHECK(guest_hist_lo(guest_hist_index(103, 4), 4) == 100);
+	CHECK(guest_hist_lo(guest_hist_index(104, 4), 4) == 104);
+	CHECK(guest_hist_index(16, 4) == 16 && guest_hist_index(17, 4) == 17 && guest_hist_index(32, 4) == 32);
+	CHECK(guest_hist_index(33, 4) == 32 && guest_hist_index(34, 4) == 33);
 }
 
 static int parse(const char *s, struct storm_args *a, char *err, size_t errlen)
 {
 	struct vtb_text sb;
 	vtb_text_init(&sb, err, errlen);
-	args_defaults(a);
-	return args_parse(s, a, &sb);
+	guest_args_defaults(a);
+	return guest_args_parse(s, a, &sb);
 }
 
 static void test_args(void)
@@ -200,10 +200,10 @@ static void test_args(void)
 
 static void test_ns_to_ticks(void)
 {
-	CHECK(ns_to_ticks(100000, 62500000) == 6250);
-	CHECK(ns_to_ticks(15, 62500000) == 0);
-	CHECK(ns_to_ticks(16, 62500000) == 1);
-	CHECK(ns_to_ticks(1000000000000ull, 62500000) == 62500000000ull);
+	CHECK(guest_ns_to_ticks(100000, 62500000) == 6250);
+	CHECK(guest_ns_to_ticks(15, 62500000) == 0);
+	CHECK(guest_ns_to_ticks(16, 62500000) == 1);
+	CHECK(guest_ns_to_ticks(1000000000000ull, 62500000) == 62500000000ull);
 	int ok = 1;
 	for (int i = 0; i < 10000; i++) {
 		uint64_t ns = rnd() >> (rnd() % 40);
@@ -211,7 +211,7 @@ static void test_ns_to_ticks(void)
 		unsigned __int128 want = (unsigned __int128)ns * f / 1000000000u;
 		if (want > UINT64_MAX)
 			continue;
-		ok &= ns_to_ticks(ns, f) == (uint64_t)want;
+		ok &= guest_ns_to_ticks(ns, f) == (uint64_t)want;
 	}
 	CHECK(ok);
 }
@@ -362,11 +362,11 @@ static void test_writer_buckets(void)
 	memset(counts, 0, sizeof(counts));
 	uint32_t vals[] = { 0, 5, 5, 100, 103, 104, 5000, UINT32_MAX };
 	for (unsigned i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
-		counts[hist_index(vals[i], 4)]++;
+		counts[guest_hist_index(vals[i], 4)]++;
 	start_capture(&r);
-	for (unsigned i = 0; i < hist_nbuckets(4); i++)
+	for (unsigned i = 0; i < guest_hist_nbuckets(4); i++)
 		if (counts[i])
-			vtb_pw_bucket(&r, hist_lo(i, 4), counts[i]);
+			vtb_pw_bucket(&r, guest_hist_lo(i, 4), counts[i]);
 	CHECK(out_lines == 6);
 	CHECK(strstr(out, "@VTB 1 0 B 0 1 *") && strstr(out, "@VTB 1 1 B 5 2 *"));
 	CHECK(strstr(out, "@VTB 1 2 B 100 2 *") && strstr(out, "@VTB 1 3 B 104 1 *"));
@@ -376,25 +376,25 @@ static void test_writer_buckets(void)
 static void test_libc(void)
 {
 	char b[16] = "abcdefghij";
-	vtb_memmove(b + 2, b, 5);
+	guest_memmove(b + 2, b, 5);
 	CHECK(memcmp(b, "ababcdehij", 10) == 0);
 	strcpy(b, "abcdefghij");
-	vtb_memmove(b, b + 3, 5);
+	guest_memmove(b, b + 3, 5);
 	CHECK(memcmp(b, "defghfghij", 10) == 0);
-	CHECK(vtb_memcmp("abc", "abd", 3) < 0 && vtb_memcmp("abd", "abc", 3) > 0);
-	CHECK(vtb_memcmp("\xff", "\x01", 1) > 0);
+	CHECK(guest_memcmp("abc", "abd", 3) < 0 && guest_memcmp("abd", "abc", 3) > 0);
+	CHECK(guest_memcmp("\xff", "\x01", 1) > 0);
 	const char *h = "hello";
-	CHECK(vtb_memchr(h, 'l', 5) == h + 2 && vtb_memchr(h, 'z', 5) == NULL);
-	CHECK(vtb_strnlen("hello", 3) == 3 && vtb_strnlen("hi", 9) == 2);
-	CHECK(vtb_strrchr("a/b/c", '/') != NULL && *(vtb_strrchr("a/b/c", '/') + 1) == 'c');
-	CHECK(vtb_strchr("abc", '\0') != NULL && vtb_strchr("abc", 'z') == NULL);
+	CHECK(guest_memchr(h, 'l', 5) == h + 2 && guest_memchr(h, 'z', 5) == NULL);
+	CHECK(guest_strnlen("hello", 3) == 3 && guest_strnlen("hi", 9) == 2);
+	CHECK(guest_strrchr("a/b/c", '/') != NULL && *(guest_strrchr("a/b/c", '/') + 1) == 'c');
+	CHECK(guest_strchr("abc", '\0') != NULL && guest_strchr("abc", 'z') == NULL);
 	char *end;
-	CHECK(vtb_strtoul("1234xyz", &end, 10) == 1234 && *end == 'x');
-	CHECK(vtb_strtoul("0x1F", NULL, 0) == 31 && vtb_strtoul("017", NULL, 0) == 15);
+	CHECK(guest_strtoul("1234xyz", &end, 10) == 1234 && *end == 'x');
+	CHECK(guest_strtoul("0x1F", NULL, 0) == 31 && guest_strtoul("017", NULL, 0) == 15);
 	memset(b, 'q', sizeof(b));
-	vtb_memset(b, 0, 4);
+	guest_memset(b, 0, 4);
 	CHECK(b[3] == 0 && b[4] == 'q');
-	vtb_memcpy(b, "xyz", 3);
+	guest_memcpy(b, "xyz", 3);
 	CHECK(b[0] == 'x' && b[2] == 'z' && b[3] == 0);
 }
 
