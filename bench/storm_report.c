@@ -2,11 +2,12 @@
 #include "storm_report.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <unistd.h>
+
+#include "vtb/atomic_file.h"
+#include "vtb/protocol_writer.h"
 
 int storm_run_finish(struct storm_run *r)
 {
@@ -250,44 +251,17 @@ int storm_report_json(FILE *f, const struct storm_run *r)
 
 /* ---- guest console protocol ---- */
 
-uint32_t storm_crc32(const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	uint32_t crc = 0xFFFFFFFFu;
-	while (len--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-	}
-	return crc ^ 0xFFFFFFFFu;
-}
-
-#define VTB_LINE_MAX 512
-
-struct vtb_out {
+/* Where the protocol writer's lines go, and whether any was lost. */
+struct vtb_file_sink {
 	FILE *f;
-	unsigned seq;
 	int err;
 };
 
-/* Emits "@VTB 1 <seq> <type> <payload> *<crc>". */
-static void vtb_line(struct vtb_out *v, char type, const char *fmt, ...)
+static void vtb_to_file(const char *line, size_t len, void *ctx)
 {
-	char line[VTB_LINE_MAX + 16];
-	int n = snprintf(line, sizeof(line), "@VTB 1 %u %c ", v->seq, type);
-	va_list ap;
-	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	va_end(ap);
-	if (n + 2 + 10 > VTB_LINE_MAX) {
-		v->err = 1;
-		return;
-	}
-	line[n++] = ' ';
-	line[n] = '\0';
-	uint32_t crc = storm_crc32(line, (size_t)n);
-	fprintf(v->f, "%s*%08x\n", line, crc);
-	v->seq++;
+	struct vtb_file_sink *s = ctx;
+	if (fwrite(line, 1, len, s->f) != len)
+		s->err = 1;
 }
 
 static unsigned vtb_intid(void)
@@ -304,9 +278,12 @@ int storm_report_vtb(FILE *f, const struct storm_run *r)
 	const struct storm_opts *o = r->o;
 	const struct storm_summary *s = &r->sum;
 	int samples = o->vtb_record == STORM_REC_SAMPLES;
-	struct vtb_out v = { f, 0, 0 };
+	struct vtb_file_sink sink = { f, 0 };
+	struct vtb_pw pw, *w = &pw;
+	char payload[VTB_PROTO_LINE_MAX];
 
-	vtb_line(&v, 'H',
+	vtb_pw_init(w, vtb_to_file, &sink);
+	snprintf(payload, sizeof(payload),
 		 "guest=linux mode=%s ticks=%llu cntfrq=1000000000 intid=%u record=%s period=%llu rmin=0 rmax=0 "
 		 "seed=0 hist_shift=%u source=%s threads=%u interval=%llu overruns=%llu early=%llu stop=%s",
 		 storm_mode_name(o->mode), (unsigned long long)s->n, vtb_intid(), samples ? "samples" : "hist",
@@ -314,37 +291,24 @@ int storm_report_vtb(FILE *f, const struct storm_run *r)
 		 samples ? 0u : r->all.hist.shift, storm_source_name(o->source), r->nthr,
 		 (unsigned long long)o->interval_ns, (unsigned long long)r->overruns,
 		 (unsigned long long)r->early, r->stop_reason);
+	vtb_pw_line(w, 'H', payload);
 	if (samples) {
-		/* Threads one after the other; a line holds up to 32 samples and must stay short. */
-		char buf[VTB_LINE_MAX];
-		uint64_t idx = 0;
-		for (unsigned t = 0; t < r->nthr; t++) {
-			const struct storm_thread_result *th = &r->thr[t];
-			uint64_t i = 0;
-			while (i < th->nsamples) {
-				size_t len = 0;
-				unsigned k = 0;
-				uint64_t first = idx;
-				while (i < th->nsamples && k < 32 && len < 380) {
-					len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%llu", k ? "," : "",
-								(unsigned long long)th->samples[i]);
-					i++, k++, idx++;
-				}
-				vtb_line(&v, 'S', "%llu %s", (unsigned long long)first, buf);
-			}
-		}
+		/* Threads one after the other, indices contiguous across them. */
+		for (unsigned t = 0; t < r->nthr; t++)
+			for (uint64_t i = 0; i < r->thr[t].nsamples; i++)
+				vtb_pw_sample(w, r->thr[t].samples[i]);
 	} else {
 		for (size_t i = 0; i < r->all.hist.nbuckets; i++)
 			if (r->all.hist.count[i])
-				vtb_line(&v, 'B', "%llu %llu",
-					 (unsigned long long)storm_hist_lo(r->all.hist.shift, i),
-					 (unsigned long long)r->all.hist.count[i]);
+				vtb_pw_bucket(w, storm_hist_lo(r->all.hist.shift, i), r->all.hist.count[i]);
 	}
-	vtb_line(&v, 'T', "taken=%llu lost=0 spurious=0 other=0 min=%llu max=%llu sum=%llu elapsed=%llu",
+	snprintf(payload, sizeof(payload),
+		 "taken=%llu lost=0 spurious=0 other=0 min=%llu max=%llu sum=%llu elapsed=%llu",
 		 (unsigned long long)s->n, (unsigned long long)s->min, (unsigned long long)s->max,
 		 (unsigned long long)r->all.sum, (unsigned long long)r->elapsed_ns);
-	vtb_line(&v, 'E', "lines=%u", v.seq);
-	return v.err || ferror(f) ? -1 : 0;
+	vtb_pw_line(w, 'T', payload);
+	vtb_pw_end(w);
+	return w->overflow || sink.err || ferror(f) ? -1 : 0;
 }
 
 /* ---- files ---- */
@@ -352,6 +316,8 @@ int storm_report_vtb(FILE *f, const struct storm_run *r)
 int storm_write_file(const char *path, int (*fn)(FILE *, const struct storm_run *),
 		     const struct storm_run *r, char *err, size_t errlen)
 {
+	struct vtb_atomic a;
+
 	if (!strcmp(path, "-")) {
 		if (fn(stdout, r) || fflush(stdout)) {
 			snprintf(err, errlen, "writing to stdout failed");
@@ -359,28 +325,18 @@ int storm_write_file(const char *path, int (*fn)(FILE *, const struct storm_run 
 		}
 		return 0;
 	}
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (!tmp) {
-		snprintf(err, errlen, "out of memory");
+	if (vtb_atomic_open_path(&a, path)) {
+		snprintf(err, errlen, "cannot create a temporary file for '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
-		free(tmp);
+	if (fn(a.f, r)) {
+		vtb_atomic_abort(&a);
+		snprintf(err, errlen, "cannot write '%s': write error", path);
 		return -1;
 	}
-	int bad = fn(f, r);
-	bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path)) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, bad ? "write error" : strerror(errno));
-		unlink(tmp);
-		free(tmp);
+	if (vtb_atomic_commit(&a)) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	free(tmp);
 	return 0;
 }

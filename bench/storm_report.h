@@ -1,6 +1,7 @@
 /* The results of one storm run and the three ways of writing them: a text
  * report (cyclictest-like histogram included), JSON, and the guest console
- * protocol of docs/guest-protocol.md. */
+ * protocol of docs/guest-protocol.md (through libvtb's one writer,
+ * vtb/protocol_writer.h). */
 #ifndef STORM_REPORT_H
 #define STORM_REPORT_H
 
@@ -50,11 +51,9 @@ int storm_report_text(FILE *f, const struct storm_run *r);
 int storm_report_json(FILE *f, const struct storm_run *r);
 int storm_report_vtb(FILE *f, const struct storm_run *r);
 
-/* Writes via fn to path through a temporary file renamed into place, so a
- * failed run leaves no half-written file; "-" writes to stdout. */
+/* Writes via fn to path atomically (libvtb's vtb_atomic_*), so a failed run
+ * leaves no half-written file; "-" writes to stdout. */
 int storm_write_file(const char *path, int (*fn)(FILE *, const struct storm_run *),
 		     const struct storm_run *r, char *err, size_t errlen);
-
-uint32_t storm_crc32(const void *buf, size_t len);
 
 #endif

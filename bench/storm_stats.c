@@ -1,5 +1,7 @@
 #include "storm_stats.h"
 
+#include "vtb/quantile.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,12 +94,15 @@ int storm_stats_merge(struct storm_stats *dst, const struct storm_stats *src)
 	return 0;
 }
 
+/* The project's one nearest rank (vtb/quantile.h); q is in parts per 100000. */
+static uint64_t rank_of(uint64_t n, uint32_t q)
+{
+	return n ? vtb_nearest_rank(n, q, 100000) : 1;
+}
+
 size_t storm_rank_bucket(const uint64_t *count, size_t nb, uint64_t n, uint32_t q)
 {
-	unsigned __int128 num = (unsigned __int128)n * q;
-	uint64_t rank = (uint64_t)((num + 99999) / 100000);
-	if (rank < 1)
-		rank = 1;
+	uint64_t rank = rank_of(n, q);
 	uint64_t cum = 0;
 	for (size_t i = 0; i < nb; i++) {
 		cum += count[i];
@@ -219,13 +224,7 @@ static int cmp_u64(const void *a, const void *b)
 
 static uint64_t exact_rank_value(const uint64_t *v, uint64_t n, uint32_t q)
 {
-	unsigned __int128 num = (unsigned __int128)n * q;
-	uint64_t rank = (uint64_t)((num + 99999) / 100000);
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return v[rank - 1];
+	return v[rank_of(n, q) - 1];
 }
 
 void storm_summary_exact(uint64_t *v, uint64_t n, struct storm_summary *s)

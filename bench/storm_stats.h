@@ -66,7 +66,8 @@ void storm_lhist_add(struct storm_lhist *h, uint64_t ns);
 void storm_lhist_merge(struct storm_lhist *dst, const struct storm_lhist *src);
 
 /* Nearest rank: index of the first bucket whose cumulative count reaches
- * ceil(n * q / 100000) (at least 1).  n must equal the sum of count[]. */
+ * the rank vtb_nearest_rank(n, q, 100000) (lib/include/vtb/quantile.h:
+ * ceil(n * q / 100000), at least 1).  n must equal the sum of count[]. */
 size_t storm_rank_bucket(const uint64_t *count, size_t nb, uint64_t n, uint32_t q);
 
 /* Value of a quantile from a log-linear histogram, as described above. */

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# End-to-end LTTng round trip: lttng create / enable-event vtb_storm:* /
+# End-to-end LTTng round trip (TAP): lttng create / enable-event vtb_storm:* /
 # start, run the native vtimer_storm, stop, then read the CTF trace with
 # analysis/ctf/bin/vtb-storm-ctf (libbabeltrace2) and require its statistics
 # to equal the storm's own JSON.  Also requires a mismatch to be detected
-# against another run's JSON.  Exit 77 (skip) without lttng or without an
+# against another run's JSON.  Skipped without lttng or without an
 # LTTng-enabled build.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+case "${1:-}" in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 storm=$top/bench/build/native/vtimer_storm
 reader=$top/analysis/ctf/bin/vtb-storm-ctf
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-command -v lttng >/dev/null || skip "lttng (lttng-tools) not installed"
-command -v lttng-sessiond >/dev/null || skip "lttng-sessiond not installed"
-command -v jq >/dev/null || skip "jq not installed"
-[ -x "$storm" ] || make -C "$top/bench" native >/dev/null
-[ -x "$reader" ] || make -C "$top/analysis/ctf" all >/dev/null
-"$storm" -l 1 -i 100 | grep -q 'lttng=yes' || skip "vtimer_storm built without LTTng-UST (install liblttng-ust-dev, rebuild)"
+command -v lttng >/dev/null || tap_skip_all "lttng (lttng-tools) not installed"
+command -v lttng-sessiond >/dev/null || tap_skip_all "lttng-sessiond not installed"
+command -v jq >/dev/null || tap_skip_all "jq not installed"
+make -s -C "$top/bench" native >/dev/null || tap_bail "bench build failed"
+[ -x "$reader" ] || make -s -C "$top/analysis/ctf" all >/dev/null || tap_bail "vtb-storm-ctf build failed"
+"$storm" -l 1 -i 100 | grep -q 'lttng=yes' || tap_skip_all "vtimer_storm built without LTTng-UST (install liblttng-ust-dev, rebuild)"
 
 out=$top/build/test-results/storm-lttng
 rm -rf "$out"; mkdir -p "$out"
@@ -31,12 +31,12 @@ cleanup() {
 trap cleanup EXIT
 
 if ! lttng list >/dev/null 2>&1; then
-  lttng-sessiond --daemonize --no-kernel || skip "cannot start lttng-sessiond"
+  lttng-sessiond --daemonize --no-kernel || tap_skip_all "cannot start lttng-sessiond"
   for _ in 1 2 3 4 5 6 7 8 9 10; do lttng list >/dev/null 2>&1 && break; sleep 0.3; done
   pidfile=/var/run/lttng/lttng-sessiond.pid
   [ "$(id -u)" = 0 ] || pidfile=$HOME/.lttng/lttng-sessiond.pid
   started_pid=$(cat "$pidfile" 2>/dev/null || true)
-  lttng list >/dev/null 2>&1 || skip "lttng-sessiond did not come up"
+  lttng list >/dev/null 2>&1 || tap_skip_all "lttng-sessiond did not come up"
 fi
 
 trace=$out/trace
@@ -49,12 +49,13 @@ lttng start "$session" >/dev/null
 lttng stop "$session" >/dev/null
 lttng destroy "$session" >/dev/null
 
-"$reader" "$trace" --expect "$out/storm.json" --json "$out/trace.json" > "$out/reader.txt" \
-  || { cat "$out/reader.txt"; fail "trace statistics differ from the storm's JSON (rc $?)"; }
-cat "$out/reader.txt"
-grep -q '^match: ' "$out/reader.txt" || fail "reader did not report a match"
-jq -e '.wakeups == 3000 and .discarded_events == 0 and .summary.latency_ns.n == 3000' "$out/trace.json" >/dev/null \
-  || fail "trace JSON: $(jq -c . "$out/trace.json")"
+rc=0
+"$reader" "$trace" --expect "$out/storm.json" --json "$out/trace.json" > "$out/reader.txt" 2>&1 || rc=$?
+tap_is "trace statistics equal the storm's JSON (reader exit)" "$rc" 0
+tap_diag "$(cat "$out/reader.txt")"
+tap_check "reader reports a match" grep -q '^match: ' "$out/reader.txt"
+tap_check "trace: 3000 wake-ups, none discarded" jq -e \
+  '.wakeups == 3000 and .discarded_events == 0 and .summary.latency_ns.n == 3000' "$out/trace.json"
 
 # With every sample kept the storm reports exact percentiles; the reader must follow.
 trace2=$out/trace-samples
@@ -65,25 +66,21 @@ lttng start "$session-s" >/dev/null
 "$storm" -t 1 -i 300 -l 800 -q --json "$out/storm-samples.json" --vtb-protocol "$out/vtb-samples.txt" --vtb-record samples
 lttng stop "$session-s" >/dev/null
 lttng destroy "$session-s" >/dev/null
-jq -e '.summary.percentiles == "exact"' "$out/storm-samples.json" >/dev/null || fail "samples run did not report exact percentiles"
-"$reader" "$trace2" --expect "$out/storm-samples.json" > "$out/reader-samples.txt" \
-  || { cat "$out/reader-samples.txt"; fail "exact-percentile run: trace differs from the storm's JSON"; }
+tap_check "samples run reports exact percentiles" jq -e '.summary.percentiles == "exact"' "$out/storm-samples.json"
+tap_check "exact-percentile run: trace equals the storm's JSON" \
+  "$reader" "$trace2" --expect "$out/storm-samples.json"
 
 # The comparison must be able to fail: another run's JSON differs.
 "$storm" -t 2 -i 200 -l 1499 -q --json "$out/other.json"
-set +e
-"$reader" "$trace" --expect "$out/other.json" > "$out/reader-other.txt" 2> "$out/reader-other.err"
-rc=$?
-set -e
-[ "$rc" = 1 ] || fail "reader accepted another run's JSON (rc $rc)"
-grep -q 'latency n: trace 3000, storm JSON 2998' "$out/reader-other.err" || fail "mismatch not named: $(head -3 "$out/reader-other.err")"
+rc=0
+"$reader" "$trace" --expect "$out/other.json" > "$out/reader-other.txt" 2> "$out/reader-other.err" || rc=$?
+tap_is "reader rejects another run's JSON (exit)" "$rc" 1
+tap_check "the mismatch is named" grep -q 'latency n: trace 3000, storm JSON 2998' "$out/reader-other.err"
 
 # Not a trace: one line, exit 2.
 mkdir -p "$out/empty"
-set +e
-"$reader" "$out/empty" --expect "$out/storm.json" > /dev/null 2> "$out/reader-bad.err"
-rc=$?
-set -e
-[ "$rc" = 2 ] || fail "reader on a directory without a trace exited $rc"
-[ "$(wc -l < "$out/reader-bad.err")" = 1 ] || fail "reader printed more than one error line"
-echo "PASS"
+rc=0
+"$reader" "$out/empty" --expect "$out/storm.json" > /dev/null 2> "$out/reader-bad.err" || rc=$?
+tap_is "reader on a directory without a trace: exit" "$rc" 2
+tap_is "reader on a directory without a trace: error lines" "$(wc -l < "$out/reader-bad.err")" 1
+tap_done

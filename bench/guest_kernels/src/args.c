@@ -1,6 +1,6 @@
 #include "args.h"
 
-void args_defaults(struct storm_args *a)
+void guest_args_defaults(struct storm_args *a)
 {
 	a->ticks = 2000;
 	a->mode = MODE_PERIODIC;
@@ -21,10 +21,10 @@ static const char *const record_names[] = { "auto", "samples", "hist" };
 static const char *const idle_names[] = { "wfi", "spin" };
 static const char *const order_names[] = { "cval-first", "unmask-first" };
 
-const char *mode_name(enum storm_mode m) { return mode_names[m]; }
-const char *record_name(enum record_kind r) { return record_names[r]; }
-const char *idle_name(enum idle_kind i) { return idle_names[i]; }
-const char *order_name(enum arm_order o) { return order_names[o]; }
+const char *guest_mode_name(enum storm_mode m) { return mode_names[m]; }
+const char *guest_record_name(enum record_kind r) { return record_names[r]; }
+const char *guest_idle_name(enum idle_kind i) { return idle_names[i]; }
+const char *guest_order_name(enum arm_order o) { return order_names[o]; }
 
 static int is_space(char c)
 {
@@ -70,18 +70,18 @@ static int parse_enum(const char *s, size_t n, const char *const *names, unsigne
 	return -1;
 }
 
-static int fail_word(struct sbuf *err, const char *why, const char *w, size_t n)
+static int fail_word(struct vtb_text *err, const char *why, const char *w, size_t n)
 {
-	sb_puts(err, why);
-	sb_puts(err, ": '");
-	sb_putn(err, w, n > 64 ? 64 : n);
-	sb_puts(err, "'");
+	vtb_text_puts(err, why);
+	vtb_text_puts(err, ": '");
+	vtb_text_putn(err, w, n > 64 ? 64 : n);
+	vtb_text_puts(err, "'");
 	return -1;
 }
 
-static int fail(struct sbuf *err, const char *why)
+static int fail(struct vtb_text *err, const char *why)
 {
-	sb_puts(err, why);
+	vtb_text_puts(err, why);
 	return -1;
 }
 
@@ -101,7 +101,7 @@ static int fail(struct sbuf *err, const char *why)
 		continue;                                                         \
 	}
 
-int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err)
+int guest_args_parse(const char *cmdline, struct storm_args *a, struct vtb_text *err)
 {
 	const char *p = cmdline ? cmdline : "";
 	uint64_t shift = a->hist_shift;
@@ -160,7 +160,7 @@ int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err)
 	return 0;
 }
 
-uint64_t ns_to_ticks(uint64_t ns, uint64_t freq)
+uint64_t guest_ns_to_ticks(uint64_t ns, uint64_t freq)
 {
 	const uint64_t g = 1000000000u;
 	/* (ns % g) * freq fits in 64 bits for any freq below ~18 GHz. */

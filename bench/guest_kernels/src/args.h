@@ -4,7 +4,7 @@
 #define VTB_ARGS_H
 #include <stdint.h>
 #include <stddef.h>
-#include "sbuf.h"
+#include "vtb/protocol_writer_text.h"
 #include "hist.h"
 
 enum storm_mode { MODE_PERIODIC, MODE_B2B, MODE_RANDOM };
@@ -31,16 +31,16 @@ struct storm_args {
 	uint64_t cpus; /* vCPUs that run the storm; 0 = every CPU in /cpus */
 };
 
-void args_defaults(struct storm_args *a);
+void guest_args_defaults(struct storm_args *a);
 /* Parses 'cmdline' over the defaults; on error returns -1 with one line of
  * explanation in 'err'. After success, a->record is never REC_AUTO. */
-int args_parse(const char *cmdline, struct storm_args *a, struct sbuf *err);
+int guest_args_parse(const char *cmdline, struct storm_args *a, struct vtb_text *err);
 
-const char *mode_name(enum storm_mode m);
-const char *record_name(enum record_kind r);
-const char *idle_name(enum idle_kind i);
-const char *order_name(enum arm_order o);
+const char *guest_mode_name(enum storm_mode m);
+const char *guest_record_name(enum record_kind r);
+const char *guest_idle_name(enum idle_kind i);
+const char *guest_order_name(enum arm_order o);
 
 /* ns -> counter ticks at 'freq' Hz without 128-bit arithmetic; rounds down. */
-uint64_t ns_to_ticks(uint64_t ns, uint64_t freq);
+uint64_t guest_ns_to_ticks(uint64_t ns, uint64_t freq);
 #endif

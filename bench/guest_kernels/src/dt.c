@@ -2,11 +2,11 @@
 #include <libfdt.h>
 #include <string.h>
 
-static int err_fdt(struct sbuf *err, const char *what, int code)
+static int err_fdt(struct vtb_text *err, const char *what, int code)
 {
-	sb_puts(err, what);
-	sb_puts(err, ": ");
-	sb_puts(err, fdt_strerror(code));
+	vtb_text_puts(err, what);
+	vtb_text_puts(err, ": ");
+	vtb_text_puts(err, fdt_strerror(code));
 	return -1;
 }
 
@@ -44,7 +44,7 @@ static int reg_entry(const void *fdt, int node, int idx, uint64_t *addr, uint64_
 	return 0;
 }
 
-void dt_probe_console(const void *fdt, struct platform *p)
+void guest_dt_probe_console(const void *fdt, struct platform *p)
 {
 	int node;
 	p->xen = fdt_node_offset_by_compatible(fdt, -1, "xen,xen") >= 0;
@@ -76,7 +76,7 @@ void dt_probe_console(const void *fdt, struct platform *p)
 	}
 }
 
-static int probe_gic(const void *fdt, struct platform *p, struct sbuf *err)
+static int probe_gic(const void *fdt, struct platform *p, struct vtb_text *err)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
 	if (node < 0)
@@ -87,7 +87,7 @@ static int probe_gic(const void *fdt, struct platform *p, struct sbuf *err)
 	if (v && len == 4)
 		n_rd = (int)fdt32_ld(v);
 	if (n_rd < 1 || n_rd > DT_MAX_GICR) {
-		sb_puts(err, "unsupported #redistributor-regions");
+		vtb_text_puts(err, "unsupported #redistributor-regions");
 		return -1;
 	}
 	int rc = reg_entry(fdt, node, 0, &p->gicd, &p->gicd_size);
@@ -107,7 +107,7 @@ static int probe_gic(const void *fdt, struct platform *p, struct sbuf *err)
 }
 
 /* The timer's interrupts are GIC specifiers <type number flags>; type 1 = PPI. */
-static int probe_timer(const void *fdt, struct platform *p, struct sbuf *err)
+static int probe_timer(const void *fdt, struct platform *p, struct vtb_text *err)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
 	if (node < 0)
@@ -121,21 +121,21 @@ static int probe_timer(const void *fdt, struct platform *p, struct sbuf *err)
 	if (ic && len == 4)
 		cells = (int)fdt32_ld(ic);
 	if (cells < 2) {
-		sb_puts(err, "GIC #interrupt-cells < 2");
+		vtb_text_puts(err, "GIC #interrupt-cells < 2");
 		return -1;
 	}
 	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
 	if (!irq)
 		return err_fdt(err, "timer interrupts property", len);
 	if (len < 3 * cells * 4) {
-		sb_puts(err, "timer node has fewer than 3 interrupts");
+		vtb_text_puts(err, "timer node has fewer than 3 interrupts");
 		return -1;
 	}
 	for (int i = 1; i <= 2; i++) {
 		uint32_t type = fdt32_ld(&irq[i * cells]);
 		uint32_t num = fdt32_ld(&irq[i * cells + 1]);
 		if (type != 1 || num > 15) {
-			sb_puts(err, "timer interrupt is not a PPI");
+			vtb_text_puts(err, "timer interrupt is not a PPI");
 			return -1;
 		}
 		if (i == 1)
@@ -146,7 +146,7 @@ static int probe_timer(const void *fdt, struct platform *p, struct sbuf *err)
 	return 0;
 }
 
-static int probe_cpus(const void *fdt, struct platform *p, struct sbuf *err)
+static int probe_cpus(const void *fdt, struct platform *p, struct vtb_text *err)
 {
 	p->n_cpus = 0;
 	int cpus = fdt_path_offset(fdt, "/cpus");
@@ -154,7 +154,7 @@ static int probe_cpus(const void *fdt, struct platform *p, struct sbuf *err)
 		return 0; /* no list: the boot CPU alone */
 	int ac = fdt_address_cells(fdt, cpus);
 	if (ac < 1 || ac > 2) {
-		sb_puts(err, "/cpus #address-cells is not 1 or 2");
+		vtb_text_puts(err, "/cpus #address-cells is not 1 or 2");
 		return -1;
 	}
 	int node;
@@ -165,7 +165,7 @@ static int probe_cpus(const void *fdt, struct platform *p, struct sbuf *err)
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg || len < ac * 4) {
-			sb_puts(err, "a /cpus cpu node has no reg");
+			vtb_text_puts(err, "a /cpus cpu node has no reg");
 			return -1;
 		}
 		if (p->n_cpus < DT_MAX_CPUS)
@@ -175,12 +175,12 @@ static int probe_cpus(const void *fdt, struct platform *p, struct sbuf *err)
 	return 0;
 }
 
-int dt_probe(const void *fdt, struct platform *p, struct sbuf *err)
+int guest_dt_probe(const void *fdt, struct platform *p, struct vtb_text *err)
 {
 	int rc = fdt_check_header(fdt);
 	if (rc)
 		return err_fdt(err, "device tree header", rc);
-	dt_probe_console(fdt, p);
+	guest_dt_probe_console(fdt, p);
 	if (probe_gic(fdt, p, err))
 		return -1;
 	if (probe_timer(fdt, p, err))

@@ -3,7 +3,7 @@
 #define VTB_DT_H
 #include <stdint.h>
 #include <stdbool.h>
-#include "sbuf.h"
+#include "vtb/protocol_writer_text.h"
 
 #define DT_MAX_GICR 8
 #define DT_MAX_CPUS 64
@@ -28,7 +28,7 @@ struct platform {
 };
 
 /* Fills 'p' from the tree at 'fdt'; on failure -1 with a reason in 'err'. */
-int dt_probe(const void *fdt, struct platform *p, struct sbuf *err);
+int guest_dt_probe(const void *fdt, struct platform *p, struct vtb_text *err);
 /* Console and PSCI only, so that errors after this can be printed; never fails. */
-void dt_probe_console(const void *fdt, struct platform *p);
+void guest_dt_probe_console(const void *fdt, struct platform *p);
 #endif

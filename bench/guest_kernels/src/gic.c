@@ -63,19 +63,19 @@ static uintptr_t find_redist(const struct platform *p, uint32_t aff)
 	return 0;
 }
 
-static int enable_sre(struct sbuf *err)
+static int enable_sre(struct vtb_text *err)
 {
 	/* ICC_* accesses need the system-register interface. */
 	write_icc(read_icc(ICC_SRE_EL1) | 1u, ICC_SRE_EL1);
 	isb();
 	if (!(read_icc(ICC_SRE_EL1) & 1u)) {
-		sb_puts(err, "ICC_SRE_EL1.SRE stays 0: no GICv3 system register interface");
+		vtb_text_puts(err, "ICC_SRE_EL1.SRE stays 0: no GICv3 system register interface");
 		return -1;
 	}
 	return 0;
 }
 
-int gic_init(const struct platform *p, struct sbuf *err)
+int guest_gic_init(const struct platform *p, struct vtb_text *err)
 {
 	uintptr_t gicd = (uintptr_t)p->gicd;
 
@@ -83,13 +83,13 @@ int gic_init(const struct platform *p, struct sbuf *err)
 		return -1;
 	wr32(gicd + GICD_CTLR, rd32(gicd + GICD_CTLR) | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
 	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP)) {
-		sb_puts(err, "GICD_CTLR.RWP never cleared");
+		vtb_text_puts(err, "GICD_CTLR.RWP never cleared");
 		return -1;
 	}
-	return gic_init_cpu(p, err);
+	return guest_gic_init_cpu(p, err);
 }
 
-int gic_init_cpu(const struct platform *p, struct sbuf *err)
+int guest_gic_init_cpu(const struct platform *p, struct vtb_text *err)
 {
 	uint32_t aff = my_affinity();
 
@@ -98,13 +98,13 @@ int gic_init_cpu(const struct platform *p, struct sbuf *err)
 	uintptr_t rd_base = find_redist(p, aff);
 	rd_bases[this_cpu()] = rd_base;
 	if (!rd_base) {
-		sb_puts(err, "no redistributor with GICR_TYPER affinity 0x");
-		sb_hex(err, aff, 8);
+		vtb_text_puts(err, "no redistributor with GICR_TYPER affinity 0x");
+		vtb_text_hex(err, aff, 8);
 		return -1;
 	}
 	wr32(rd_base + GICR_WAKER, rd32(rd_base + GICR_WAKER) & ~GICR_WAKER_PSLEEP);
 	if (wait_clear(rd_base + GICR_WAKER, GICR_WAKER_CASLEEP)) {
-		sb_puts(err, "GICR_WAKER.ChildrenAsleep never cleared");
+		vtb_text_puts(err, "GICR_WAKER.ChildrenAsleep never cleared");
 		return -1;
 	}
 
@@ -116,7 +116,7 @@ int gic_init_cpu(const struct platform *p, struct sbuf *err)
 	return 0;
 }
 
-void gic_enable_ppi(unsigned intid, uint8_t prio)
+void guest_gic_enable_ppi(unsigned intid, uint8_t prio)
 {
 	uintptr_t rd_base = rd_bases[this_cpu()];
 	uintptr_t sgi = rd_base + GICR_SGI_OFFSET;
@@ -130,12 +130,12 @@ void gic_enable_ppi(unsigned intid, uint8_t prio)
 	dsb(sy);
 }
 
-uint64_t gic_redist_base(unsigned cpu)
+uint64_t guest_gic_redist_base(unsigned cpu)
 {
 	return cpu < VTB_MAX_CPUS ? rd_bases[cpu] : 0;
 }
 
-void gic_send_sgi(unsigned intid, uint64_t mpidr)
+void guest_gic_send_sgi(unsigned intid, uint64_t mpidr)
 {
 	/* ICC_SGI1R_EL1: Aff3 [55:48], Aff2 [39:32], INTID [27:24], Aff1 [23:16],
 	 * TargetList [15:0] (bit = Aff0; Aff0 < 16 for every CPU we drive). */

@@ -5,12 +5,12 @@ static unsigned log2_u32(uint32_t v)
 	return 31u - (unsigned)__builtin_clz(v);
 }
 
-unsigned hist_nbuckets(unsigned shift)
+unsigned guest_hist_nbuckets(unsigned shift)
 {
 	return (1u << shift) + (32u - shift) * (1u << shift);
 }
 
-unsigned hist_index(uint32_t v, unsigned shift)
+unsigned guest_hist_index(uint32_t v, unsigned shift)
 {
 	uint32_t base = 1u << shift;
 	if (v < base)
@@ -20,7 +20,7 @@ unsigned hist_index(uint32_t v, unsigned shift)
 	return base + (k - shift) * base + sub;
 }
 
-uint32_t hist_lo(unsigned idx, unsigned shift)
+uint32_t guest_hist_lo(unsigned idx, unsigned shift)
 {
 	uint32_t base = 1u << shift;
 	if (idx < base)

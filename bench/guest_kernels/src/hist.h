@@ -10,7 +10,7 @@
 /* Buckets for shift s: 2^s + (32 - s) * 2^s. */
 #define HIST_BUCKETS_MAX ((1u << HIST_SHIFT_MAX) * (33u - HIST_SHIFT_MAX))
 
-unsigned hist_nbuckets(unsigned shift);
-unsigned hist_index(uint32_t v, unsigned shift);
-uint32_t hist_lo(unsigned idx, unsigned shift);
+unsigned guest_hist_nbuckets(unsigned shift);
+unsigned guest_hist_index(uint32_t v, unsigned shift);
+uint32_t guest_hist_lo(unsigned idx, unsigned shift);
 #endif

@@ -12,12 +12,12 @@ static enum console_kind con_kind = CONSOLE_XEN;
 static volatile uint32_t *pl011;
 static bool psci_smc;
 
-void console_use_xen(void)
+void guest_console_use_xen(void)
 {
 	con_kind = CONSOLE_XEN;
 }
 
-void console_use_pl011(uintptr_t base)
+void guest_console_use_pl011(uintptr_t base)
 {
 	pl011 = (volatile uint32_t *)base;
 	con_kind = CONSOLE_PL011;
@@ -53,7 +53,7 @@ static void pl011_write(const char *s, size_t n)
 	}
 }
 
-void console_drain(uint64_t max_ticks)
+void guest_console_drain(uint64_t max_ticks)
 {
 	if (con_kind != CONSOLE_PL011 || !pl011)
 		return;
@@ -64,7 +64,7 @@ void console_drain(uint64_t max_ticks)
 			return;
 }
 
-void console_write(const char *s, size_t n)
+void guest_console_write(const char *s, size_t n)
 {
 	if (con_kind == CONSOLE_PL011 && pl011)
 		pl011_write(s, n);
@@ -72,12 +72,12 @@ void console_write(const char *s, size_t n)
 		xen_console_write(s, n);
 }
 
-void console_puts(const char *s)
+void guest_console_puts(const char *s)
 {
-	console_write(s, strlen(s));
+	guest_console_write(s, strlen(s));
 }
 
-void psci_set_conduit_smc(bool smc)
+void guest_psci_set_conduit_smc(bool smc)
 {
 	psci_smc = smc;
 }
@@ -95,12 +95,12 @@ static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	return x0;
 }
 
-int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx)
+int64_t guest_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t ctx)
 {
 	return (int64_t)psci_call(PSCI_0_2_FN64_CPU_ON, mpidr, entry, ctx);
 }
 
-void cpu_off(void)
+void guest_cpu_off(void)
 {
 	irq_mask();
 	psci_call(PSCI_0_2_FN_CPU_OFF, 0, 0, 0);
@@ -108,20 +108,20 @@ void cpu_off(void)
 		wfi();
 }
 
-void system_off(void)
+void guest_system_off(void)
 {
 	psci_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
 	/* SYSTEM_OFF returned: say so rather than hang without a word. */
-	console_puts("vtb-guest: PSCI SYSTEM_OFF returned; halting\n");
+	guest_console_puts("vtb-guest: PSCI SYSTEM_OFF returned; halting\n");
 	irq_mask();
 	for (;;)
 		wfi();
 }
 
-void die(const char *msg)
+void guest_die(const char *msg)
 {
-	console_puts("vtb-guest: error: ");
-	console_puts(msg);
-	console_puts("\n");
-	system_off();
+	guest_console_puts("vtb-guest: error: ");
+	guest_console_puts(msg);
+	guest_console_puts("\n");
+	guest_system_off();
 }

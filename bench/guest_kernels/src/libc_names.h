@@ -3,7 +3,7 @@
 #ifndef VTB_LIBC_NAMES_H
 #define VTB_LIBC_NAMES_H
 #ifdef VTB_HOST_TEST
-#define VTB_FN(name) vtb_##name
+#define VTB_FN(name) guest_##name
 #else
 #define VTB_FN(name) name
 #endif

@@ -5,22 +5,21 @@
 #include "gic.h"
 #include "hist.h"
 #include "hyp.h"
-#include "report.h"
-#include "sbuf.h"
+#include "vtb/protocol_writer.h"
 #include "storm.h"
 #include "sysreg.h"
 #include <libfdt.h>
 
 /* Set by start.S before .bss is cleared, hence in .data. */
-__attribute__((section(".data"))) volatile int mmu_failed = 0;
-__attribute__((section(".data"))) volatile int bad_reloc = 0;
+__attribute__((section(".data"))) volatile int guest_mmu_failed = 0;
+__attribute__((section(".data"))) volatile int guest_bad_reloc = 0;
 
 /* The prebuilt Debian libfdt.a is built with -fstack-protector-strong. */
 uintptr_t __stack_chk_guard = 0x5a17c0de9e3779b9ull;
 __attribute__((noreturn)) void __stack_chk_fail(void);
 void __stack_chk_fail(void)
 {
-	die("stack protector: stack smashed in libfdt");
+	guest_die("stack protector: stack smashed in libfdt");
 }
 
 static const char *const exc_names[] = {
@@ -30,27 +29,27 @@ static const char *const exc_names[] = {
 	"sync (lower EL32)", "irq (lower EL32)", "fiq (lower EL32)", "serror (lower EL32)",
 };
 
-__attribute__((noreturn)) void fatal_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far);
-void fatal_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
+__attribute__((noreturn)) void guest_fatal_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far);
+void guest_fatal_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
 {
 	char buf[160];
-	struct sbuf sb;
-	sb_init(&sb, buf, sizeof(buf));
-	sb_puts(&sb, "unexpected exception ");
-	sb_puts(&sb, kind < 16 ? exc_names[kind] : "?");
-	sb_puts(&sb, " esr=0x");
-	sb_hex(&sb, esr, 0);
-	sb_puts(&sb, " elr=0x");
-	sb_hex(&sb, elr, 0);
-	sb_puts(&sb, " far=0x");
-	sb_hex(&sb, far, 0);
-	die(buf);
+	struct vtb_text sb;
+	vtb_text_init(&sb, buf, sizeof(buf));
+	vtb_text_puts(&sb, "unexpected exception ");
+	vtb_text_puts(&sb, kind < 16 ? exc_names[kind] : "?");
+	vtb_text_puts(&sb, " esr=0x");
+	vtb_text_hex(&sb, esr, 0);
+	vtb_text_puts(&sb, " elr=0x");
+	vtb_text_hex(&sb, elr, 0);
+	vtb_text_puts(&sb, " far=0x");
+	vtb_text_hex(&sb, far, 0);
+	guest_die(buf);
 }
 
 static void sink_console(const char *line, size_t len, void *ctx)
 {
 	(void)ctx;
-	console_write(line, len);
+	guest_console_write(line, len);
 }
 
 /* Logical CPUs: 0 is the boot CPU, then the others in /cpus order. */
@@ -61,131 +60,136 @@ static struct storm_result cpu_res[VTB_MAX_CPUS];
 static void emit_report(const struct storm_config *cfg, const struct storm_result *res)
 {
 	const struct storm_args *a = cfg->args;
-	char payload[VTB_LINE_MAX];
-	struct sbuf sb;
-	struct report r;
+	char payload[VTB_PROTO_LINE_MAX];
+	struct vtb_text sb;
+	struct vtb_pw w;
 
-	report_init(&r, sink_console, 0);
+	vtb_pw_init(&w, sink_console, 0);
 
-	sb_init(&sb, payload, sizeof(payload));
-	sb_puts(&sb, "guest=baremetal");
-	sb_kv_str(&sb, "mode", mode_name(a->mode));
+	vtb_text_init(&sb, payload, sizeof(payload));
+	vtb_text_puts(&sb, "guest=baremetal");
+	vtb_text_kv_str(&sb, "mode", guest_mode_name(a->mode));
 	/* Totals over the vCPUs, so that taken + lost = ticks still holds. */
-	sb_kv_u64(&sb, "ticks", a->ticks * ncpus);
-	sb_kv_u64(&sb, "cntfrq", cfg->cntfrq);
-	sb_kv_u64(&sb, "intid", cfg->vtimer_intid);
-	sb_kv_str(&sb, "record", record_name(a->record));
-	sb_kv_u64(&sb, "period", a->mode == MODE_PERIODIC ? cfg->period : 0);
-	sb_kv_u64(&sb, "rmin", a->mode == MODE_RANDOM ? cfg->rmin : 0);
-	sb_kv_u64(&sb, "rmax", a->mode == MODE_RANDOM ? cfg->rmax : 0);
-	sb_kv_u64(&sb, "seed", a->mode == MODE_RANDOM ? a->seed : 0);
-	sb_kv_u64(&sb, "hist_shift", a->record == REC_HIST ? a->hist_shift : 0);
-	sb_kv_str(&sb, "idle", idle_name(a->idle));
-	sb_kv_str(&sb, "order", order_name(a->order));
-	sb_kv_u64(&sb, "timeout", cfg->timeout);
+	vtb_text_kv_u64(&sb, "ticks", a->ticks * ncpus);
+	vtb_text_kv_u64(&sb, "cntfrq", cfg->cntfrq);
+	vtb_text_kv_u64(&sb, "intid", cfg->vtimer_intid);
+	vtb_text_kv_str(&sb, "record", guest_record_name(a->record));
+	vtb_text_kv_u64(&sb, "period", a->mode == MODE_PERIODIC ? cfg->period : 0);
+	vtb_text_kv_u64(&sb, "rmin", a->mode == MODE_RANDOM ? cfg->rmin : 0);
+	vtb_text_kv_u64(&sb, "rmax", a->mode == MODE_RANDOM ? cfg->rmax : 0);
+	vtb_text_kv_u64(&sb, "seed", a->mode == MODE_RANDOM ? a->seed : 0);
+	vtb_text_kv_u64(&sb, "hist_shift", a->record == REC_HIST ? a->hist_shift : 0);
+	vtb_text_kv_str(&sb, "idle", guest_idle_name(a->idle));
+	vtb_text_kv_str(&sb, "order", guest_order_name(a->order));
+	vtb_text_kv_u64(&sb, "timeout", cfg->timeout);
 	/* Only for several vCPUs: a one-vCPU report stays as it was, and its H
 	 * line short enough for a dom0less domU's 200-byte console lines. */
 	if (ncpus > 1) {
-		sb_kv_u64(&sb, "cpus", ncpus);
-		sb_kv_u64(&sb, "cpu_ticks", a->ticks);
+		vtb_text_kv_u64(&sb, "cpus", ncpus);
+		vtb_text_kv_u64(&sb, "cpu_ticks", a->ticks);
 	}
-	report_line(&r, 'H', payload);
+	vtb_pw_line(&w, 'H', payload);
 
-	if (a->record == REC_SAMPLES)
-		report_samples(&r, res->samples, res->taken);
-	else
-		report_hist(&r, res->hist, a->hist_shift);
+	if (a->record == REC_SAMPLES) {
+		for (uint64_t i = 0; i < res->taken; i++)
+			vtb_pw_sample(&w, res->samples[i]);
+	} else {
+		unsigned n = guest_hist_nbuckets(a->hist_shift);
+		for (unsigned i = 0; i < n; i++)
+			if (res->hist[i])
+				vtb_pw_bucket(&w, guest_hist_lo(i, a->hist_shift), res->hist[i]);
+	}
 
-	sb_init(&sb, payload, sizeof(payload));
-	sb_puts(&sb, "taken=");
-	sb_u64(&sb, res->taken);
-	sb_kv_u64(&sb, "lost", res->lost);
-	sb_kv_u64(&sb, "spurious", res->spurious);
-	sb_kv_u64(&sb, "other", res->other);
-	sb_kv_u64(&sb, "min", res->min);
-	sb_kv_u64(&sb, "max", res->max);
-	sb_kv_u64(&sb, "sum", res->sum);
-	sb_kv_u64(&sb, "elapsed", res->elapsed);
+	vtb_text_init(&sb, payload, sizeof(payload));
+	vtb_text_puts(&sb, "taken=");
+	vtb_text_u64(&sb, res->taken);
+	vtb_text_kv_u64(&sb, "lost", res->lost);
+	vtb_text_kv_u64(&sb, "spurious", res->spurious);
+	vtb_text_kv_u64(&sb, "other", res->other);
+	vtb_text_kv_u64(&sb, "min", res->min);
+	vtb_text_kv_u64(&sb, "max", res->max);
+	vtb_text_kv_u64(&sb, "sum", res->sum);
+	vtb_text_kv_u64(&sb, "elapsed", res->elapsed);
 	for (unsigned c = 0; c < ncpus && ncpus > 1; c++) {
 		char key[24];
-		struct sbuf k;
+		struct vtb_text k;
 		static const char *const what[] = { "taken", "lost", "spurious" };
 		const uint64_t val[] = { cpu_res[c].taken, cpu_res[c].lost, cpu_res[c].spurious };
 		for (unsigned w = 0; w < 3; w++) {
-			sb_init(&k, key, sizeof(key));
-			sb_puts(&k, "cpu");
-			sb_u64(&k, c);
-			sb_puts(&k, "_");
-			sb_puts(&k, what[w]);
-			sb_kv_u64(&sb, key, val[w]);
+			vtb_text_init(&k, key, sizeof(key));
+			vtb_text_puts(&k, "cpu");
+			vtb_text_u64(&k, c);
+			vtb_text_puts(&k, "_");
+			vtb_text_puts(&k, what[w]);
+			vtb_text_kv_u64(&sb, key, val[w]);
 		}
 	}
-	report_line(&r, 'T', payload);
-	report_end(&r);
-	if (r.overflow)
-		die("report line too long (bug)");
+	vtb_pw_line(&w, 'T', payload);
+	vtb_pw_end(&w);
+	if (w.overflow)
+		guest_die("report line too long (bug)");
 }
 
 static void print_params(const struct platform *p, const struct storm_config *cfg)
 {
 	const struct storm_args *a = cfg->args;
-	char buf[VTB_LINE_MAX];
-	struct sbuf sb;
-	sb_init(&sb, buf, sizeof(buf));
-	sb_puts(&sb, "vtb-guest: vtimer storm");
-	sb_kv_str(&sb, "mode", mode_name(a->mode));
-	sb_kv_u64(&sb, "ticks", a->ticks);
-	sb_kv_u64(&sb, "period_ns", a->period_ns);
-	sb_kv_u64(&sb, "rmin_ns", a->rmin_ns);
-	sb_kv_u64(&sb, "rmax_ns", a->rmax_ns);
-	sb_kv_u64(&sb, "seed", a->seed);
-	sb_kv_str(&sb, "record", record_name(a->record));
-	sb_kv_str(&sb, "idle", idle_name(a->idle));
-	sb_kv_str(&sb, "order", order_name(a->order));
-	sb_kv_u64(&sb, "timeout_ns", a->timeout_ns);
+	char buf[VTB_PROTO_LINE_MAX];
+	struct vtb_text sb;
+	vtb_text_init(&sb, buf, sizeof(buf));
+	vtb_text_puts(&sb, "vtb-guest: vtimer storm");
+	vtb_text_kv_str(&sb, "mode", guest_mode_name(a->mode));
+	vtb_text_kv_u64(&sb, "ticks", a->ticks);
+	vtb_text_kv_u64(&sb, "period_ns", a->period_ns);
+	vtb_text_kv_u64(&sb, "rmin_ns", a->rmin_ns);
+	vtb_text_kv_u64(&sb, "rmax_ns", a->rmax_ns);
+	vtb_text_kv_u64(&sb, "seed", a->seed);
+	vtb_text_kv_str(&sb, "record", guest_record_name(a->record));
+	vtb_text_kv_str(&sb, "idle", guest_idle_name(a->idle));
+	vtb_text_kv_str(&sb, "order", guest_order_name(a->order));
+	vtb_text_kv_u64(&sb, "timeout_ns", a->timeout_ns);
 	/* Two lines: a domU's console lines are cut at 200 bytes by Xen. */
-	sb_puts(&sb, "\nvtb-guest: found");
-	sb_kv_u64(&sb, "cntfrq", cfg->cntfrq);
-	sb_kv_u64(&sb, "intid", cfg->vtimer_intid);
-	sb_kv_u64(&sb, "wdog_intid", cfg->wdog_intid);
-	sb_puts(&sb, " gicd=0x");
-	sb_hex(&sb, p->gicd, 0);
-	sb_puts(&sb, p->sbsa_uart ? " console=sbsa-uart"
+	vtb_text_puts(&sb, "\nvtb-guest: found");
+	vtb_text_kv_u64(&sb, "cntfrq", cfg->cntfrq);
+	vtb_text_kv_u64(&sb, "intid", cfg->vtimer_intid);
+	vtb_text_kv_u64(&sb, "wdog_intid", cfg->wdog_intid);
+	vtb_text_puts(&sb, " gicd=0x");
+	vtb_text_hex(&sb, p->gicd, 0);
+	vtb_text_puts(&sb, p->sbsa_uart ? " console=sbsa-uart"
 		: (!p->xen && p->pl011) ? " console=pl011" : " console=xen");
-	sb_kv_u64(&sb, "cpus", ncpus);
-	sb_kv_u64(&sb, "dt_cpus", p->n_cpus);
-	sb_puts(&sb, "\n");
-	console_write(buf, sb.len);
+	vtb_text_kv_u64(&sb, "cpus", ncpus);
+	vtb_text_kv_u64(&sb, "dt_cpus", p->n_cpus);
+	vtb_text_puts(&sb, "\n");
+	guest_console_write(buf, sb.len);
 	for (unsigned c = 0; c < ncpus; c++) {
-		sb_init(&sb, buf, sizeof(buf));
-		sb_puts(&sb, "vtb-guest: cpu");
-		sb_u64(&sb, c);
-		sb_puts(&sb, " mpidr=0x");
-		sb_hex(&sb, cpu_mpidr[c], 0);
-		sb_puts(&sb, " gicr=0x");
-		sb_hex(&sb, gic_redist_base(c), 0);
-		sb_puts(&sb, "\n");
-		console_write(buf, sb.len);
+		vtb_text_init(&sb, buf, sizeof(buf));
+		vtb_text_puts(&sb, "vtb-guest: cpu");
+		vtb_text_u64(&sb, c);
+		vtb_text_puts(&sb, " mpidr=0x");
+		vtb_text_hex(&sb, cpu_mpidr[c], 0);
+		vtb_text_puts(&sb, " gicr=0x");
+		vtb_text_hex(&sb, guest_gic_redist_base(c), 0);
+		vtb_text_puts(&sb, "\n");
+		guest_console_write(buf, sb.len);
 	}
 }
 
 static void print_stats(const char *who, const struct storm_result *res)
 {
 	char buf[256];
-	struct sbuf sb;
-	sb_init(&sb, buf, sizeof(buf));
-	sb_puts(&sb, "vtb-guest: ");
-	sb_puts(&sb, who);
-	sb_puts(&sb, "done");
-	sb_kv_u64(&sb, "taken", res->taken);
-	sb_kv_u64(&sb, "lost", res->lost);
-	sb_kv_u64(&sb, "spurious", res->spurious);
-	sb_kv_u64(&sb, "other", res->other);
-	sb_kv_u64(&sb, "gic_spurious", res->gic_spurious);
-	sb_kv_u64(&sb, "wdog_armed", res->wdog_armed);
-	sb_kv_u64(&sb, "wdog_fired", res->wdog_fired);
-	sb_puts(&sb, "\n");
-	console_write(buf, sb.len);
+	struct vtb_text sb;
+	vtb_text_init(&sb, buf, sizeof(buf));
+	vtb_text_puts(&sb, "vtb-guest: ");
+	vtb_text_puts(&sb, who);
+	vtb_text_puts(&sb, "done");
+	vtb_text_kv_u64(&sb, "taken", res->taken);
+	vtb_text_kv_u64(&sb, "lost", res->lost);
+	vtb_text_kv_u64(&sb, "spurious", res->spurious);
+	vtb_text_kv_u64(&sb, "other", res->other);
+	vtb_text_kv_u64(&sb, "gic_spurious", res->gic_spurious);
+	vtb_text_kv_u64(&sb, "wdog_armed", res->wdog_armed);
+	vtb_text_kv_u64(&sb, "wdog_fired", res->wdog_fired);
+	vtb_text_puts(&sb, "\n");
+	guest_console_write(buf, sb.len);
 }
 
 /* Shared with the secondaries: written by the boot CPU before CPU_ON. */
@@ -198,29 +202,29 @@ static volatile int storm_go;
 static char cpu_err[VTB_MAX_CPUS][160];
 
 /* start.S: entry point for PSCI CPU_ON. Logical CPU i >= 1 uses entry i - 1
- * of secondary_stacks, whose end is secondary_stacks + i * SECONDARY_STACK
+ * of guest_secondary_stacks, whose end is guest_secondary_stacks + i * SECONDARY_STACK
  * (start.S shifts by the same 14). CPU 0 keeps the boot stack. */
 #define SECONDARY_STACK (1u << 14)
-extern char secondary_entry[];
-__attribute__((aligned(16))) uint8_t secondary_stacks[VTB_MAX_CPUS - 1][SECONDARY_STACK];
+extern char guest_secondary_entry[];
+__attribute__((aligned(16))) uint8_t guest_secondary_stacks[VTB_MAX_CPUS - 1][SECONDARY_STACK];
 
 static void enable_storm_ppis(void)
 {
-	gic_enable_ppi(cfg.vtimer_intid, 0xa0);
+	guest_gic_enable_ppi(cfg.vtimer_intid, 0xa0);
 	if (cfg.wdog_intid)
-		gic_enable_ppi(cfg.wdog_intid, 0xa0);
+		guest_gic_enable_ppi(cfg.wdog_intid, 0xa0);
 }
 
-__attribute__((noreturn)) void secondary_main(uint64_t idx);
-void secondary_main(uint64_t idx)
+__attribute__((noreturn)) void guest_secondary_main(uint64_t idx);
+void guest_secondary_main(uint64_t idx)
 {
-	struct sbuf err;
-	sb_init(&err, cpu_err[idx], sizeof(cpu_err[idx]));
-	if (gic_init_cpu(&plat, &err)) {
+	struct vtb_text err;
+	vtb_text_init(&err, cpu_err[idx], sizeof(cpu_err[idx]));
+	if (guest_gic_init_cpu(&plat, &err)) {
 		dsb(ish);
 		cpu_ready[idx] = -1;
 		sev();
-		cpu_off();
+		guest_cpu_off();
 	}
 	enable_storm_ppis();
 	dsb(ish);
@@ -228,11 +232,11 @@ void secondary_main(uint64_t idx)
 	sev();
 	while (!storm_go)
 		wfe();
-	storm_run(&cfg, &cpu_res[idx]);
+	guest_storm_run(&cfg, &cpu_res[idx]);
 	dsb(ish);
 	cpu_done[idx] = 1;
-	gic_send_sgi(STORM_SGI_DONE, cpu_mpidr[0]);
-	cpu_off();
+	guest_gic_send_sgi(STORM_SGI_DONE, cpu_mpidr[0]);
+	guest_cpu_off();
 }
 
 #define MPIDR_AFF_MASK 0xff00ffffffull
@@ -243,15 +247,15 @@ static void choose_cpus(void)
 	unsigned avail = plat.n_cpus ? (plat.n_cpus < DT_MAX_CPUS ? plat.n_cpus : DT_MAX_CPUS) : 1;
 	unsigned want = args.cpus ? (unsigned)args.cpus : (avail < VTB_MAX_CPUS ? avail : VTB_MAX_CPUS);
 	char buf[120];
-	struct sbuf sb;
+	struct vtb_text sb;
 	if (want > avail) {
-		sb_init(&sb, buf, sizeof(buf));
-		sb_puts(&sb, "bootargs: cpus=");
-		sb_u64(&sb, want);
-		sb_puts(&sb, " but the device tree lists ");
-		sb_u64(&sb, avail);
-		sb_puts(&sb, " CPU(s)");
-		die(buf);
+		vtb_text_init(&sb, buf, sizeof(buf));
+		vtb_text_puts(&sb, "bootargs: cpus=");
+		vtb_text_u64(&sb, want);
+		vtb_text_puts(&sb, " but the device tree lists ");
+		vtb_text_u64(&sb, avail);
+		vtb_text_puts(&sb, " CPU(s)");
+		guest_die(buf);
 	}
 	cpu_mpidr[0] = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
 	ncpus = 1;
@@ -259,39 +263,39 @@ static void choose_cpus(void)
 		if ((plat.cpu_mpidr[i] & MPIDR_AFF_MASK) != cpu_mpidr[0])
 			cpu_mpidr[ncpus++] = plat.cpu_mpidr[i] & MPIDR_AFF_MASK;
 	if (ncpus < want)
-		die("device tree /cpus does not list enough CPUs besides the boot CPU");
+		guest_die("device tree /cpus does not list enough CPUs besides the boot CPU");
 }
 
 static void start_secondaries(void)
 {
 	char buf[200];
-	struct sbuf sb;
+	struct vtb_text sb;
 	for (unsigned i = 1; i < ncpus; i++) {
-		int64_t rc = psci_cpu_on(cpu_mpidr[i], (uintptr_t)secondary_entry, i);
-		sb_init(&sb, buf, sizeof(buf));
-		sb_puts(&sb, "cpu");
-		sb_u64(&sb, i);
-		sb_puts(&sb, " (mpidr 0x");
-		sb_hex(&sb, cpu_mpidr[i], 0);
+		int64_t rc = guest_psci_cpu_on(cpu_mpidr[i], (uintptr_t)guest_secondary_entry, i);
+		vtb_text_init(&sb, buf, sizeof(buf));
+		vtb_text_puts(&sb, "cpu");
+		vtb_text_u64(&sb, i);
+		vtb_text_puts(&sb, " (mpidr 0x");
+		vtb_text_hex(&sb, cpu_mpidr[i], 0);
 		if (rc != 0) {
-			sb_puts(&sb, "): PSCI CPU_ON failed, status ");
-			sb_puts(&sb, rc < 0 ? "-" : "");
-			sb_u64(&sb, rc < 0 ? (uint64_t)-rc : (uint64_t)rc);
-			die(buf);
+			vtb_text_puts(&sb, "): PSCI CPU_ON failed, status ");
+			vtb_text_puts(&sb, rc < 0 ? "-" : "");
+			vtb_text_u64(&sb, rc < 0 ? (uint64_t)-rc : (uint64_t)rc);
+			guest_die(buf);
 		}
 		/* WFE: under Xen a trapped yield, so the new vCPU gets the pCPU. */
 		uint64_t t0 = counter_now();
 		while (!cpu_ready[i]) {
 			if (counter_now() - t0 > 5 * cfg.cntfrq) {
-				sb_puts(&sb, "): not up 5 s after CPU_ON");
-				die(buf);
+				vtb_text_puts(&sb, "): not up 5 s after CPU_ON");
+				guest_die(buf);
 			}
 			wfe();
 		}
 		if (cpu_ready[i] < 0) {
-			sb_puts(&sb, "): ");
-			sb_puts(&sb, cpu_err[i]);
-			die(buf);
+			vtb_text_puts(&sb, "): ");
+			vtb_text_puts(&sb, cpu_err[i]);
+			guest_die(buf);
 		}
 	}
 }
@@ -299,7 +303,7 @@ static void start_secondaries(void)
 /* Sleeps until every secondary has finished its storm (its SGI wakes us). */
 static void wait_secondaries(void)
 {
-	gic_enable_ppi(STORM_SGI_DONE, 0xa0);
+	guest_gic_enable_ppi(STORM_SGI_DONE, 0xa0);
 	for (;;) {
 		irq_unmask();
 		isb();
@@ -314,78 +318,78 @@ static void wait_secondaries(void)
 	dsb(ish);
 }
 
-void vtb_main(const void *fdt);
-void vtb_main(const void *fdt)
+void guest_main(const void *fdt);
+void guest_main(const void *fdt)
 {
 	static struct storm_result res;
 	char errbuf[256];
-	struct sbuf err;
+	struct vtb_text err;
 
-	sb_init(&err, errbuf, sizeof(errbuf));
+	vtb_text_init(&err, errbuf, sizeof(errbuf));
 	/* Until the tree says otherwise, assume Xen's console (dom0's case). */
-	console_use_xen();
+	guest_console_use_xen();
 	if (fdt_check_header(fdt) == 0) {
-		dt_probe_console(fdt, &plat);
+		guest_dt_probe_console(fdt, &plat);
 		if (plat.sbsa_uart)
-			console_use_pl011((uintptr_t)plat.sbsa_uart);
+			guest_console_use_pl011((uintptr_t)plat.sbsa_uart);
 		else if (!plat.xen && plat.pl011)
-			console_use_pl011((uintptr_t)plat.pl011);
-		psci_set_conduit_smc(plat.psci_smc);
+			guest_console_use_pl011((uintptr_t)plat.pl011);
+		guest_psci_set_conduit_smc(plat.psci_smc);
 	}
-	if (mmu_failed)
-		die("image or device tree above 512 GiB: MMU not enabled");
-	if (bad_reloc)
-		die("image has a relocation other than R_AARCH64_RELATIVE");
-	if (dt_probe(fdt, &plat, &err))
-		die(errbuf);
+	if (guest_mmu_failed)
+		guest_die("image or device tree above 512 GiB: MMU not enabled");
+	if (guest_bad_reloc)
+		guest_die("image has a relocation other than R_AARCH64_RELATIVE");
+	if (guest_dt_probe(fdt, &plat, &err))
+		guest_die(errbuf);
 
-	args_defaults(&args);
-	sb_init(&err, errbuf, sizeof(errbuf));
-	sb_puts(&err, "bootargs: ");
-	if (args_parse(plat.bootargs, &args, &err))
-		die(errbuf);
+	guest_args_defaults(&args);
+	vtb_text_init(&err, errbuf, sizeof(errbuf));
+	vtb_text_puts(&err, "bootargs: ");
+	if (guest_args_parse(plat.bootargs, &args, &err))
+		guest_die(errbuf);
 
 	cfg.args = &args;
 	cfg.cntfrq = read_sysreg(cntfrq_el0);
 	if (cfg.cntfrq == 0)
-		die("CNTFRQ_EL0 is 0");
-	cfg.period = ns_to_ticks(args.period_ns, cfg.cntfrq);
-	cfg.rmin = ns_to_ticks(args.rmin_ns, cfg.cntfrq);
-	cfg.rmax = ns_to_ticks(args.rmax_ns, cfg.cntfrq);
-	cfg.timeout = ns_to_ticks(args.timeout_ns, cfg.cntfrq);
+		guest_die("CNTFRQ_EL0 is 0");
+	cfg.period = guest_ns_to_ticks(args.period_ns, cfg.cntfrq);
+	cfg.rmin = guest_ns_to_ticks(args.rmin_ns, cfg.cntfrq);
+	cfg.rmax = guest_ns_to_ticks(args.rmax_ns, cfg.cntfrq);
+	cfg.timeout = guest_ns_to_ticks(args.timeout_ns, cfg.cntfrq);
 	if (args.mode == MODE_PERIODIC && cfg.period == 0)
-		die("period_ns is below one counter tick");
+		guest_die("period_ns is below one counter tick");
 	if (cfg.timeout == 0)
-		die("timeout_ns is below one counter tick");
+		guest_die("timeout_ns is below one counter tick");
 	cfg.vtimer_intid = plat.vtimer_intid;
 	cfg.wdog_intid = args.idle == IDLE_WFI ? plat.ptimer_intid : 0;
 
 	choose_cpus();
 
-	sb_init(&err, errbuf, sizeof(errbuf));
-	if (gic_init(&plat, &err))
-		die(errbuf);
+	vtb_text_init(&err, errbuf, sizeof(errbuf));
+	if (guest_gic_init(&plat, &err))
+		guest_die(errbuf);
 	enable_storm_ppis();
 	start_secondaries();
 
 	print_params(&plat, &cfg);
-	console_drain(cfg.cntfrq); /* 1 s at most */
+	guest_console_drain(cfg.cntfrq); /* 1 s at most */
 	dsb(ish);
 	storm_go = 1;
 	sev();
-	storm_run(&cfg, &cpu_res[0]);
+	guest_storm_run(&cfg, &cpu_res[0]);
 	wait_secondaries();
 	for (unsigned c = 0; c < ncpus && ncpus > 1; c++) {
 		char who[16];
-		struct sbuf w;
-		sb_init(&w, who, sizeof(who));
-		sb_puts(&w, "cpu");
-		sb_u64(&w, c);
-		sb_puts(&w, " ");
+		struct vtb_text w;
+		vtb_text_init(&w, who, sizeof(who));
+		vtb_text_puts(&w, "cpu");
+		vtb_text_u64(&w, c);
+		vtb_text_puts(&w, " ");
 		print_stats(who, &cpu_res[c]);
 	}
-	storm_merge(&args, cpu_res, ncpus, &res);
+	guest_storm_merge(&args, cpu_res, ncpus, &res);
 	print_stats("", &res);
 	emit_report(&cfg, &res);
-	system_off();
+	guest_system_off();
 }

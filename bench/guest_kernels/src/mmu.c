@@ -22,7 +22,7 @@ extern uint64_t __pgtable[512];
 /* Normal memory for the 1 GiB blocks holding the image and the DTB, Device
  * everywhere else (MMIO of any layout stays safe). Returns -1 if either lies
  * above the 512 GiB this table covers. */
-int mmu_build(uint64_t img_start, uint64_t img_end, uint64_t dtb)
+int guest_mmu_build(uint64_t img_start, uint64_t img_end, uint64_t dtb)
 {
 	if ((img_end >> 39) || (dtb >> 39))
 		return -1;

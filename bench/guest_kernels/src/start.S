@@ -25,6 +25,17 @@ _start:
 	.long	0			/* res5 (PE header offset: none) */
 
 entry:
+	/* Start-phase pad: GUEST_PHASE_PAD instructions run once, before the
+	 * storm. Under QEMU icount the latency figures depend on the storm's
+	 * start phase within a counter tick (instruction count mod 16), so a
+	 * change anywhere before the storm (code, image or .bss size) can shift
+	 * every figure without touching the storm. The Makefile's value keeps
+	 * this build's phase equal to the one the published baseline was
+	 * measured with; docs/guest-kernel.md, "Start phase", says how to
+	 * recalibrate it. */
+	.rept	GUEST_PHASE_PAD
+	nop
+	.endr
 	msr	daifset, #0xf
 	mov	x19, x0			/* DTB */
 	adr	x20, _start		/* load address = relocation base */
@@ -38,7 +49,7 @@ entry:
 	 * (the loader cleaned the image to PoC, so nothing is lost). */
 	adr_l	x0, _start
 	adr_l	x1, __image_end
-	bl	dcache_inval_range
+	bl	guest_dcache_inval_range
 
 	adr_l	x1, __stack_top
 	mov	sp, x1
@@ -46,20 +57,20 @@ entry:
 	adr_l	x0, _start
 	adr_l	x1, __image_end
 	mov	x2, x19
-	bl	mmu_build
+	bl	guest_mmu_build
 	cbnz	w0, no_mmu
 
 	/* Tables and stack were written non-cacheable: invalidate again so no
 	 * speculative line hides them once caches are on. */
 	adr_l	x0, __early_start
 	adr_l	x1, __early_end
-	bl	dcache_inval_range
+	bl	guest_dcache_inval_range
 
-	bl	mmu_enable
+	bl	guest_mmu_enable
 	b	mmu_done
 no_mmu:
 	/* Above 512 GiB: carry on uncached; main() reports it. */
-	adr_l	x1, mmu_failed
+	adr_l	x1, guest_mmu_failed
 	mov	w2, #1
 	str	w2, [x1]
 mmu_done:
@@ -83,23 +94,23 @@ mmu_done:
 	add	x4, x4, x20
 	str	x4, [x20, x2]
 	b	3b
-4:	adr_l	x1, bad_reloc	/* any other type: main() reports it */
+4:	adr_l	x1, guest_bad_reloc	/* any other type: main() reports it */
 	mov	w2, #1
 	str	w2, [x1]
 	b	5f
 5:
-	adr_l	x1, vectors
+	adr_l	x1, guest_vectors
 	msr	vbar_el1, x1
 	msr	tpidr_el1, xzr		/* logical CPU 0: the boot CPU */
 	isb
 	mov	x0, x19
-	bl	vtb_main
+	bl	guest_main
 6:	wfi
 	b	6b
 
 /* Turns on the MMU with the table at __pgtable (built by the boot CPU);
  * shared by the boot CPU and the secondaries. Clobbers x1, x2. */
-mmu_enable:
+guest_mmu_enable:
 	ldr	x1, =0xff04		/* attr1 Normal WB RA WA, attr0 Device-nGnRE */
 	msr	mair_el1, x1
 	mrs	x1, id_aa64mmfr0_el1
@@ -127,29 +138,40 @@ mmu_enable:
 /* PSCI CPU_ON entry of a secondary CPU: MMU off, x0 = logical CPU index
  * (1..VTB_MAX_CPUS-1, checked by the boot CPU). The boot CPU has already
  * built the page table, cleared .bss and relocated the image. */
-	.globl secondary_entry
-secondary_entry:
+	.globl guest_secondary_entry
+guest_secondary_entry:
+	/* Start-phase pad: GUEST_PHASE_PAD instructions run once, before the
+	 * storm. Under QEMU icount the latency figures depend on the storm's
+	 * start phase within a counter tick (instruction count mod 16), so a
+	 * change anywhere before the storm (code, image or .bss size) can shift
+	 * every figure without touching the storm. The Makefile's value keeps
+	 * this build's phase equal to the one the published baseline was
+	 * measured with; docs/guest-kernel.md, "Start phase", says how to
+	 * recalibrate it. */
+	.rept	GUEST_PHASE_PAD
+	nop
+	.endr
 	msr	daifset, #0xf
 	mov	x19, x0
 	mov	x1, #(3 << 20)		/* FP/SIMD on, as on the boot CPU */
 	msr	cpacr_el1, x1
 	isb
-	bl	mmu_enable
-	adr_l	x1, vectors
+	bl	guest_mmu_enable
+	adr_l	x1, guest_vectors
 	msr	vbar_el1, x1
 	msr	tpidr_el1, x19
 	isb
-	/* Stack: secondary_stacks[idx - 1], growing down from its end. */
-	adr_l	x1, secondary_stacks
+	/* Stack: guest_secondary_stacks[idx - 1], growing down from its end. */
+	adr_l	x1, guest_secondary_stacks
 	lsl	x2, x19, #SECONDARY_STACK_SHIFT
 	add	sp, x1, x2
 	mov	x0, x19
-	bl	secondary_main
+	bl	guest_secondary_main
 10:	wfi
 	b	10b
 
 /* x0 = start, x1 = end; clobbers x2-x4 */
-dcache_inval_range:
+guest_dcache_inval_range:
 	mrs	x3, ctr_el0
 	ubfx	x3, x3, #16, #4		/* DminLine: log2(words) */
 	mov	x2, #4
@@ -176,8 +198,8 @@ dcache_inval_range:
 
 	.section .text.vectors, "ax"
 	.balign	0x800
-	.globl vectors
-vectors:
+	.globl	guest_vectors
+guest_vectors:
 	vec_bad 0	/* current EL, SP0: sync */
 	vec_bad 1	/* irq */
 	vec_bad 2	/* fiq */
@@ -214,7 +236,7 @@ irq_entry:
 	mrs	x2, spsr_el1
 	stp	x30, x1, [sp, #-16]!
 	str	x2, [sp, #-16]!
-	bl	irq_handler
+	bl	guest_irq_handler
 	ldr	x2, [sp], #16
 	ldp	x30, x1, [sp], #16
 	msr	elr_el1, x1
@@ -235,6 +257,6 @@ bad_exception:
 	mrs	x1, esr_el1
 	mrs	x2, elr_el1
 	mrs	x3, far_el1
-	bl	fatal_exception		/* prints and powers off */
+	bl	guest_fatal_exception		/* prints and powers off */
 9:	wfi
 	b	9b

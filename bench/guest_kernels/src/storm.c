@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Storage sized for the largest run record=samples accepts, per CPU, laid
- * out CPU after CPU so that storm_merge() can make the samples contiguous. */
+ * out CPU after CPU so that guest_storm_merge() can make the samples contiguous. */
 static uint32_t samples[VTB_MAX_CPUS][SAMPLES_MAX];
 static uint64_t hist[VTB_MAX_CPUS][HIST_BUCKETS_MAX];
 
@@ -30,7 +30,7 @@ static void record(struct cpu_state *st, uint64_t lat)
 	if (st->cfg->args->record == REC_SAMPLES)
 		samples[cpu][r->taken] = v;
 	else
-		hist[cpu][hist_index(v, st->cfg->args->hist_shift)]++;
+		hist[cpu][guest_hist_index(v, st->cfg->args->hist_shift)]++;
 	if (r->taken == 0 || lat < r->min)
 		r->min = lat;
 	if (lat > r->max)
@@ -40,8 +40,8 @@ static void record(struct cpu_state *st, uint64_t lat)
 }
 
 /* Called from the IRQ vector with the counter read at entry. */
-void irq_handler(uint64_t t_entry);
-void irq_handler(uint64_t t_entry)
+void guest_irq_handler(uint64_t t_entry);
+void guest_irq_handler(uint64_t t_entry)
 {
 	struct cpu_state *st = &cpu_st[this_cpu()];
 	uint32_t iar = gic_ack();
@@ -169,7 +169,7 @@ static int wait_tick(struct cpu_state *st, uint64_t deadline, struct storm_resul
 	}
 }
 
-void storm_run(const struct storm_config *cfg, struct storm_result *res)
+void guest_storm_run(const struct storm_config *cfg, struct storm_result *res)
 {
 	const struct storm_args *a = cfg->args;
 	struct cpu_state *st = &cpu_st[this_cpu()];
@@ -228,7 +228,7 @@ void storm_run(const struct storm_config *cfg, struct storm_result *res)
 	st->res = 0;
 }
 
-void storm_merge(const struct storm_args *a, const struct storm_result *per, unsigned n,
+void guest_storm_merge(const struct storm_args *a, const struct storm_result *per, unsigned n,
 		 struct storm_result *out)
 {
 	uint64_t first = 0, last = 0;
@@ -250,7 +250,7 @@ void storm_merge(const struct storm_args *a, const struct storm_result *per, uns
 		if (a->record == REC_SAMPLES && r->taken)
 			memmove(&samples[0][0] + out->taken, r->samples, r->taken * sizeof(uint32_t));
 		if (a->record == REC_HIST && c > 0)
-			for (unsigned b = 0; b < hist_nbuckets(a->hist_shift); b++)
+			for (unsigned b = 0; b < guest_hist_nbuckets(a->hist_shift); b++)
 				hist[0][b] += r->hist[b];
 		out->taken += r->taken;
 		out->lost += r->lost;

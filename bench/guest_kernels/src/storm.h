@@ -18,16 +18,16 @@ struct storm_result {
 	uint64_t wdog_fired, wdog_armed, gic_spurious;
 	uint64_t first, last; /* first deadline, last delivered entry (counter) */
 	const uint32_t *samples; /* record=samples: 'taken' values */
-	const uint64_t *hist;    /* record=hist: hist_nbuckets(hist_shift) counts */
+	const uint64_t *hist;    /* record=hist: guest_hist_nbuckets(hist_shift) counts */
 };
 
 /* SGI a secondary CPU sends the boot CPU when its storm is over. */
 #define STORM_SGI_DONE 1u
 
 /* Runs the storm on the calling CPU (per-CPU state, samples, histogram). */
-void storm_run(const struct storm_config *cfg, struct storm_result *res);
+void guest_storm_run(const struct storm_config *cfg, struct storm_result *res);
 /* Totals over n CPUs' results; samples made contiguous CPU by CPU and
  * histograms summed, in place (the per-CPU results' arrays are consumed). */
-void storm_merge(const struct storm_args *a, const struct storm_result *per, unsigned n,
+void guest_storm_merge(const struct storm_args *a, const struct storm_result *per, unsigned n,
 		 struct storm_result *out);
 #endif

@@ -1,36 +1,28 @@
-/* Host-side unit tests of the guest's pure-C parts: CRC, string builder,
- * histogram bucketing, boot-arg parsing, ns->ticks, report lines, libc. */
+/* Host-side unit tests of the guest's pure-C parts: CRC, text builder,
+ * histogram bucketing, boot-arg parsing, ns->ticks, the protocol writer as
+ * the guest uses it, libc; then recorded guest reports through the project's
+ * one protocol reader (test_fixtures.c). TAP, one point per test function. */
 #include "args.h"
-#include "crc32.h"
 #include "hist.h"
-#include "report.h"
-#include "sbuf.h"
+#include "test_fixtures.h"
+#include "vtb/crc32.h"
+#include "vtb/protocol_writer.h"
+#include "vtb/protocol_writer_text.h"
+#include "vtb/test.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
-void *vtb_memmove(void *d, const void *s, size_t n);
-void *vtb_memcpy(void *d, const void *s, size_t n);
-void *vtb_memset(void *d, int c, size_t n);
-int vtb_memcmp(const void *a, const void *b, size_t n);
-void *vtb_memchr(const void *s, int c, size_t n);
-size_t vtb_strnlen(const char *s, size_t n);
-char *vtb_strrchr(const char *s, int c);
-char *vtb_strchr(const char *s, int c);
-unsigned long vtb_strtoul(const char *s, char **end, int base);
-
-static unsigned passed, failed;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (cond) {                                                    \
-			passed++;                                              \
-		} else {                                                       \
-			failed++;                                              \
-			fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                              \
-	} while (0)
+void *guest_memmove(void *d, const void *s, size_t n);
+void *guest_memcpy(void *d, const void *s, size_t n);
+void *guest_memset(void *d, int c, size_t n);
+int guest_memcmp(const void *a, const void *b, size_t n);
+void *guest_memchr(const void *s, int c, size_t n);
+size_t guest_strnlen(const char *s, size_t n);
+char *guest_strrchr(const char *s, int c);
+char *guest_strchr(const char *s, int c);
+unsigned long guest_strtoul(const char *s, char **end, int base);
 
 static uint64_t rng_state = 88172645463325252ull;
 static uint64_t rnd(void)
@@ -55,63 +47,62 @@ static void test_crc32(void)
 			return;
 		}
 	}
-	CHECK(1);
 	/* Incremental use matches one-shot. */
 	CHECK(vtb_crc32(vtb_crc32(0, "1234", 4), "56789", 5) == 0xCBF43926u);
 }
 
-static void test_sbuf(void)
+static void test_text(void)
 {
 	char b[32];
-	struct sbuf sb;
-	sb_init(&sb, b, sizeof(b));
-	sb_u64(&sb, UINT64_MAX);
+	struct vtb_text sb;
+	vtb_text_init(&sb, b, sizeof(b));
+	vtb_text_u64(&sb, UINT64_MAX);
 	CHECK(strcmp(b, "18446744073709551615") == 0);
-	sb_init(&sb, b, sizeof(b));
-	sb_u64(&sb, 0);
-	sb_putc(&sb, ' ');
-	sb_i64(&sb, INT64_MIN);
+	vtb_text_init(&sb, b, sizeof(b));
+	vtb_text_u64(&sb, 0);
+	vtb_text_putc(&sb, ' ');
+	vtb_text_i64(&sb, INT64_MIN);
 	CHECK(strcmp(b, "0 -9223372036854775808") == 0);
-	sb_init(&sb, b, sizeof(b));
-	sb_hex(&sb, 0xcbf43926u, 8);
-	sb_putc(&sb, ' ');
-	sb_hex(&sb, 0x5, 8);
-	sb_putc(&sb, ' ');
-	sb_hex(&sb, 0, 0);
-	sb_putc(&sb, ' ');
-	sb_hex(&sb, 0x80a0000, 0);
+	vtb_text_init(&sb, b, sizeof(b));
+	vtb_text_hex(&sb, 0xcbf43926u, 8);
+	vtb_text_putc(&sb, ' ');
+	vtb_text_hex(&sb, 0x5, 8);
+	vtb_text_putc(&sb, ' ');
+	vtb_text_hex(&sb, 0, 0);
+	vtb_text_putc(&sb, ' ');
+	vtb_text_hex(&sb, 0x80a0000, 0);
 	CHECK(strcmp(b, "cbf43926 00000005 0 80a0000") == 0);
 	CHECK(!sb.overflow);
 	char small[6];
-	sb_init(&sb, small, sizeof(small));
-	sb_puts(&sb, "abcdefgh");
+	vtb_text_init(&sb, small, sizeof(small));
+	vtb_text_puts(&sb, "abcdefgh");
 	CHECK(sb.overflow);
 	CHECK(strcmp(small, "abcde") == 0);
-	sb_init(&sb, b, sizeof(b));
-	sb_puts(&sb, "x");
-	sb_kv_u64(&sb, "n", 42);
-	sb_kv_str(&sb, "m", "periodic");
+	vtb_text_init(&sb, b, sizeof(b));
+	vtb_text_puts(&sb, "x");
+	vtb_text_kv_u64(&sb, "n", 42);
+	vtb_text_kv_str(&sb, "m", "periodic");
 	CHECK(strcmp(b, "x n=42 m=periodic") == 0);
 }
 
 static void test_hist_shift(unsigned s)
 {
-	unsigned n = hist_nbuckets(s);
+	unsigned n = guest_hist_nbuckets(s);
 	int ok = 1;
 	CHECK(n <= HIST_BUCKETS_MAX);
-	CHECK(hist_index(UINT32_MAX, s) == n - 1);
+	CHECK(guest_hist_index(UINT32_MAX, s) == n - 1);
 	/* Below 2^s: one bucket per value. */
 	for (uint32_t v = 0; v < (1u << s); v++)
-		ok &= hist_index(v, s) == v && hist_lo(v, s) == v;
+		ok &= guest_hist_index(v, s) == v && guest_hist_lo(v, s) == v;
 	CHECK(ok);
 	/* Every bucket's lo maps to itself, bounds increase strictly, and each
 	 * bucket [lo(i), lo(i+1)) holds exactly the values that map to i. */
 	ok = 1;
 	for (unsigned i = 0; i < n; i++) {
-		ok &= hist_index(hist_lo(i, s), s) == i;
+		ok &= guest_hist_index(guest_hist_lo(i, s), s) == i;
 		if (i + 1 < n) {
-			ok &= hist_lo(i + 1, s) > hist_lo(i, s);
-			ok &= hist_index(hist_lo(i + 1, s) - 1, s) == i;
+			ok &= guest_hist_lo(i + 1, s) > guest_hist_lo(i, s);
+			ok &= guest_hist_index(guest_hist_lo(i + 1, s) - 1, s) == i;
 		}
 	}
 	CHECK(ok);
@@ -119,35 +110,35 @@ static void test_hist_shift(unsigned s)
 	ok = 1;
 	for (int k = 0; k < 10000; k++) {
 		uint32_t v = (uint32_t)rnd() >> (rnd() % 32);
-		unsigned i = hist_index(v, s);
-		uint32_t lo = hist_lo(i, s);
+		unsigned i = guest_hist_index(v, s);
+		uint32_t lo = guest_hist_lo(i, s);
 		ok &= lo <= v;
 		if (i + 1 < n)
-			ok &= v < hist_lo(i + 1, s);
+			ok &= v < guest_hist_lo(i + 1, s);
 		if (v >= (1u << s) && i + 1 < n)
-			ok &= (uint64_t)(hist_lo(i + 1, s) - lo) << s <= (uint64_t)lo;
+			ok &= (uint64_t)(guest_hist_lo(i + 1, s) - lo) << s <= (uint64_t)lo;
 	}
 	CHECK(ok);
 }
 
-static void test_hist(void)
+static void test_hist_buckets(void)
 {
 	for (unsigned s = 0; s <= HIST_SHIFT_MAX; s++)
 		test_hist_shift(s);
 	/* Worked example for shift 4: 100 lies in [96, 100) ... [2^6, 2^7) split in 16 of width 4. */
-	CHECK(hist_lo(hist_index(100, 4), 4) == 100);
-	CHECK(hist_lo(hist_index(103, 4), 4) == 100);
-	CHECK(hist_lo(hist_index(104, 4), 4) == 104);
-	CHECK(hist_index(16, 4) == 16 && hist_index(17, 4) == 17 && hist_index(32, 4) == 32);
-	CHECK(hist_index(33, 4) == 32 && hist_index(34, 4) == 33);
+	CHECK(guest_hist_lo(guest_hist_index(100, 4), 4) == 100);
+	CHECK(guest_hist_lo(guest_hist_index(103, 4), 4) == 100);
+	CHECK(guest_hist_lo(guest_hist_index(104, 4), 4) == 104);
+	CHECK(guest_hist_index(16, 4) == 16 && guest_hist_index(17, 4) == 17 && guest_hist_index(32, 4) == 32);
+	CHECK(guest_hist_index(33, 4) == 32 && guest_hist_index(34, 4) == 33);
 }
 
 static int parse(const char *s, struct storm_args *a, char *err, size_t errlen)
 {
-	struct sbuf sb;
-	sb_init(&sb, err, errlen);
-	args_defaults(a);
-	return args_parse(s, a, &sb);
+	struct vtb_text sb;
+	vtb_text_init(&sb, err, errlen);
+	guest_args_defaults(a);
+	return guest_args_parse(s, a, &sb);
 }
 
 static void test_args(void)
@@ -209,10 +200,10 @@ static void test_args(void)
 
 static void test_ns_to_ticks(void)
 {
-	CHECK(ns_to_ticks(100000, 62500000) == 6250);
-	CHECK(ns_to_ticks(15, 62500000) == 0);
-	CHECK(ns_to_ticks(16, 62500000) == 1);
-	CHECK(ns_to_ticks(1000000000000ull, 62500000) == 62500000000ull);
+	CHECK(guest_ns_to_ticks(100000, 62500000) == 6250);
+	CHECK(guest_ns_to_ticks(15, 62500000) == 0);
+	CHECK(guest_ns_to_ticks(16, 62500000) == 1);
+	CHECK(guest_ns_to_ticks(1000000000000ull, 62500000) == 62500000000ull);
 	int ok = 1;
 	for (int i = 0; i < 10000; i++) {
 		uint64_t ns = rnd() >> (rnd() % 40);
@@ -220,7 +211,7 @@ static void test_ns_to_ticks(void)
 		unsigned __int128 want = (unsigned __int128)ns * f / 1000000000u;
 		if (want > UINT64_MAX)
 			continue;
-		ok &= ns_to_ticks(ns, f) == (uint64_t)want;
+		ok &= guest_ns_to_ticks(ns, f) == (uint64_t)want;
 	}
 	CHECK(ok);
 }
@@ -252,23 +243,30 @@ static int line_ok(const char *line, size_t len, unsigned seq, char type)
 	for (int i = 1; i <= 8; i++)
 		if (!((star[i] >= '0' && star[i] <= '9') || (star[i] >= 'a' && star[i] <= 'f')))
 			return 0;
-	return crc == crc32(0L, (const Bytef *)line, (uInt)(star - line)) && len - 1 <= VTB_LINE_MAX;
+	return crc == crc32(0L, (const Bytef *)line, (uInt)(star - line)) && len - 1 <= VTB_PROTO_LINE_MAX;
 }
 
-static void test_report(void)
+static void start_capture(struct vtb_pw *w)
 {
-	struct report r;
+	out_len = 0;
+	out_lines = 0;
+	vtb_pw_init(w, sink, NULL);
+}
+
+/* What the guest writes for record=samples (src/main.c emit_report). */
+static void test_writer_samples(void)
+{
+	struct vtb_pw r;
 	uint32_t v[70];
 	for (unsigned i = 0; i < 70; i++)
 		v[i] = i == 69 ? UINT32_MAX : i * 3;
 
-	out_len = 0;
-	out_lines = 0;
-	report_init(&r, sink, NULL);
-	report_line(&r, 'H', "guest=baremetal mode=periodic ticks=70");
-	report_samples(&r, v, 70);
-	report_line(&r, 'T', "taken=70");
-	report_end(&r);
+	start_capture(&r);
+	vtb_pw_line(&r, 'H', "guest=baremetal mode=periodic ticks=70");
+	for (unsigned i = 0; i < 70; i++)
+		vtb_pw_sample(&r, v[i]);
+	vtb_pw_line(&r, 'T', "taken=70");
+	vtb_pw_end(&r);
 	CHECK(!r.overflow);
 	CHECK(out_lines == 6);
 
@@ -292,17 +290,26 @@ static void test_report(void)
 	memcpy(copy, l1, l1len);
 	copy[14] ^= 1;
 	CHECK(!line_ok(copy, l1len, 1, 'S'));
+}
 
-	/* Lines of the largest values are cut to the domU-safe budget, indices
-	 * stay contiguous and no value is lost. */
+/* Lines of the largest values are cut to the domU-safe budget, indices stay
+ * contiguous and no value is lost. */
+static void test_writer_sample_budget(void)
+{
+	struct vtb_pw r;
 	uint32_t big[64];
 	for (unsigned i = 0; i < 64; i++)
 		big[i] = UINT32_MAX - i;
-	out_len = 0;
-	out_lines = 0;
-	report_init(&r, sink, NULL);
-	report_samples(&r, big, 64);
-	CHECK(!r.overflow && out_lines == 5);
+	start_capture(&r);
+	for (unsigned i = 0; i < 64; i++)
+		vtb_pw_sample(&r, big[i]);
+	vtb_pw_end(&r);
+	CHECK(!r.overflow && out_lines == 6);
+	/* The E line is not an S line: take it off before walking the S lines. */
+	char *e = strstr(out, "@VTB 1 5 E lines=5 *");
+	CHECK(e != NULL);
+	if (e)
+		*e = '\0';
 	{
 		const char *q = out;
 		unsigned next = 0, total = 0, seq = 0;
@@ -310,7 +317,7 @@ static void test_report(void)
 		while (*q) {
 			const char *nl = strchr(q, '\n');
 			size_t len = (size_t)(nl - q + 1);
-			fine &= len <= VTB_SAMPLE_LINE_BUDGET && line_ok(q, len, seq++, 'S');
+			fine &= len <= VTB_PROTO_SAMPLE_LINE_BUDGET && line_ok(q, len, seq++, 'S');
 			unsigned idx = 0;
 			char fmt[32];
 			snprintf(fmt, sizeof(fmt), "@VTB 1 %u S %%u ", seq - 1);
@@ -326,27 +333,40 @@ static void test_report(void)
 		CHECK(strstr(out, "@VTB 1 0 S 0 4294967295,4294967294,") != NULL);
 		CHECK(strstr(out, ",4294967232 *") != NULL);
 	}
+}
 
-	/* Oversized payload: flagged, nothing emitted, seq unchanged. */
+/* Oversized payload: flagged, nothing emitted, seq unchanged. */
+static void test_writer_overflow(void)
+{
+	struct vtb_pw r;
 	char huge[700];
 	memset(huge, 'x', sizeof(huge) - 1);
 	huge[sizeof(huge) - 1] = '\0';
-	out_len = 0;
-	out_lines = 0;
-	report_init(&r, sink, NULL);
-	report_line(&r, 'H', huge);
+	start_capture(&r);
+	vtb_pw_line(&r, 'H', huge);
 	CHECK(r.overflow && out_lines == 0 && r.seq == 0);
+	/* The longest line that fits is written whole, newline included. */
+	huge[VTB_PROTO_LINE_MAX - strlen("@VTB 1 0 H  *12345678")] = '\0';
+	start_capture(&r);
+	vtb_pw_line(&r, 'H', huge);
+	CHECK(!r.overflow && out_lines == 1 && out_len == VTB_PROTO_LINE_MAX + 1);
+	CHECK(line_ok(out, out_len, 0, 'H'));
+}
 
-	/* Histogram: only non-empty buckets, increasing lo, counts preserved. */
+/* Histogram as the guest writes it: only non-empty buckets, increasing lo,
+ * counts preserved. */
+static void test_writer_buckets(void)
+{
+	struct vtb_pw r;
 	static uint64_t counts[HIST_BUCKETS_MAX];
 	memset(counts, 0, sizeof(counts));
 	uint32_t vals[] = { 0, 5, 5, 100, 103, 104, 5000, UINT32_MAX };
 	for (unsigned i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
-		counts[hist_index(vals[i], 4)]++;
-	out_len = 0;
-	out_lines = 0;
-	report_init(&r, sink, NULL);
-	report_hist(&r, counts, 4);
+		counts[guest_hist_index(vals[i], 4)]++;
+	start_capture(&r);
+	for (unsigned i = 0; i < guest_hist_nbuckets(4); i++)
+		if (counts[i])
+			vtb_pw_bucket(&r, guest_hist_lo(i, 4), counts[i]);
 	CHECK(out_lines == 6);
 	CHECK(strstr(out, "@VTB 1 0 B 0 1 *") && strstr(out, "@VTB 1 1 B 5 2 *"));
 	CHECK(strstr(out, "@VTB 1 2 B 100 2 *") && strstr(out, "@VTB 1 3 B 104 1 *"));
@@ -356,37 +376,40 @@ static void test_report(void)
 static void test_libc(void)
 {
 	char b[16] = "abcdefghij";
-	vtb_memmove(b + 2, b, 5);
+	guest_memmove(b + 2, b, 5);
 	CHECK(memcmp(b, "ababcdehij", 10) == 0);
 	strcpy(b, "abcdefghij");
-	vtb_memmove(b, b + 3, 5);
+	guest_memmove(b, b + 3, 5);
 	CHECK(memcmp(b, "defghfghij", 10) == 0);
-	CHECK(vtb_memcmp("abc", "abd", 3) < 0 && vtb_memcmp("abd", "abc", 3) > 0);
-	CHECK(vtb_memcmp("\xff", "\x01", 1) > 0);
+	CHECK(guest_memcmp("abc", "abd", 3) < 0 && guest_memcmp("abd", "abc", 3) > 0);
+	CHECK(guest_memcmp("\xff", "\x01", 1) > 0);
 	const char *h = "hello";
-	CHECK(vtb_memchr(h, 'l', 5) == h + 2 && vtb_memchr(h, 'z', 5) == NULL);
-	CHECK(vtb_strnlen("hello", 3) == 3 && vtb_strnlen("hi", 9) == 2);
-	CHECK(vtb_strrchr("a/b/c", '/') != NULL && *(vtb_strrchr("a/b/c", '/') + 1) == 'c');
-	CHECK(vtb_strchr("abc", '\0') != NULL && vtb_strchr("abc", 'z') == NULL);
+	CHECK(guest_memchr(h, 'l', 5) == h + 2 && guest_memchr(h, 'z', 5) == NULL);
+	CHECK(guest_strnlen("hello", 3) == 3 && guest_strnlen("hi", 9) == 2);
+	CHECK(guest_strrchr("a/b/c", '/') != NULL && *(guest_strrchr("a/b/c", '/') + 1) == 'c');
+	CHECK(guest_strchr("abc", '\0') != NULL && guest_strchr("abc", 'z') == NULL);
 	char *end;
-	CHECK(vtb_strtoul("1234xyz", &end, 10) == 1234 && *end == 'x');
-	CHECK(vtb_strtoul("0x1F", NULL, 0) == 31 && vtb_strtoul("017", NULL, 0) == 15);
+	CHECK(guest_strtoul("1234xyz", &end, 10) == 1234 && *end == 'x');
+	CHECK(guest_strtoul("0x1F", NULL, 0) == 31 && guest_strtoul("017", NULL, 0) == 15);
 	memset(b, 'q', sizeof(b));
-	vtb_memset(b, 0, 4);
+	guest_memset(b, 0, 4);
 	CHECK(b[3] == 0 && b[4] == 'q');
-	vtb_memcpy(b, "xyz", 3);
+	guest_memcpy(b, "xyz", 3);
 	CHECK(b[0] == 'x' && b[2] == 'z' && b[3] == 0);
 }
 
 int main(void)
 {
-	test_crc32();
-	test_sbuf();
-	test_hist();
-	test_args();
-	test_ns_to_ticks();
-	test_report();
-	test_libc();
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	RUN(test_crc32);
+	RUN(test_text);
+	RUN(test_hist_buckets);
+	RUN(test_args);
+	RUN(test_ns_to_ticks);
+	RUN(test_writer_samples);
+	RUN(test_writer_sample_budget);
+	RUN(test_writer_overflow);
+	RUN(test_writer_buckets);
+	RUN(test_libc);
+	guest_fixture_tests();
+	return vtb_test_done();
 }
