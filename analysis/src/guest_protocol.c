@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "vtb/crc32.h"
+#include "vtb/parse.h"
 
 static const char marker[] = "@VTB";
 #define MARKER_LEN (sizeof(marker) - 1)
@@ -72,24 +73,6 @@ static int fail(struct vtb_parser *p, const char *fmt, ...)
 	p->err_line = p->lineno;
 	p->state = VTB_FAILED;
 	return -1;
-}
-
-int vtb_parse_u64(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (len == 0)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-		if (d > 9)
-			return -1;
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
 }
 
 uint64_t vtb_hist_bucket_width(uint64_t lo, unsigned shift)
@@ -210,7 +193,7 @@ static int kv_u64(struct vtb_parser *p, char type, const struct vtb_kv *kv, size
 
 	if (!v)
 		return fail(p, "%c line lacks required key '%s'", type, key);
-	if (vtb_parse_u64(v, strlen(v), out) < 0)
+	if (vtb_parse_u64_n(v, strlen(v), out) < 0)
 		return fail(p, "malformed number in %c field %s=%s", type, key,
 			    quote(v, strlen(v), q));
 	return 0;
@@ -273,7 +256,7 @@ static int parse_samples(struct vtb_parser *p, const char *s, size_t len)
 		return fail(p, "S line in a record=hist report");
 	while (i < len && s[i] != ' ')
 		i++;
-	if (vtb_parse_u64(s, i, &first) < 0)
+	if (vtb_parse_u64_n(s, i, &first) < 0)
 		return fail(p, "malformed S first-index '%s'", quote(s, i, q));
 	if (first != r->n_samples)
 		return fail(p, "S first-index %llu, expected %llu (samples lost)",
@@ -286,7 +269,7 @@ static int parse_samples(struct vtb_parser *p, const char *s, size_t len)
 		uint64_t v;
 		while (i < len && s[i] != ',')
 			i++;
-		if (vtb_parse_u64(s + start, i - start, &v) < 0)
+		if (vtb_parse_u64_n(s + start, i - start, &v) < 0)
 			return fail(p, "malformed S sample '%s'", quote(s + start, i - start, q));
 		if (++k > VTB_SAMPLES_PER_LINE)
 			return fail(p, "more than %d samples on one S line", VTB_SAMPLES_PER_LINE);
@@ -318,9 +301,9 @@ static int parse_bucket(struct vtb_parser *p, const char *s, size_t len)
 		return fail(p, "B line in a record=samples report");
 	while (i < len && s[i] != ' ')
 		i++;
-	if (vtb_parse_u64(s, i, &lo) < 0)
+	if (vtb_parse_u64_n(s, i, &lo) < 0)
 		return fail(p, "malformed B lo '%s'", quote(s, i, q));
-	if (i >= len || vtb_parse_u64(s + i + 1, len - i - 1, &count) < 0)
+	if (i >= len || vtb_parse_u64_n(s + i + 1, len - i - 1, &count) < 0)
 		return fail(p, "malformed B count '%s'",
 			    i >= len ? "" : quote(s + i + 1, len - i - 1, q));
 	if (count == 0)
@@ -347,6 +330,37 @@ static int parse_bucket(struct vtb_parser *p, const char *s, size_t len)
 	return 0;
 }
 
+/* A multi-vCPU report (H cpus=n): every vCPU's counts are in the trailer and
+ * add up to the totals, so a report that lost one vCPU's share is rejected. */
+static int check_per_vcpu(struct vtb_parser *p)
+{
+	static const char *const what[] = { "taken", "lost", "spurious" };
+	struct vtb_report *r = p->rep;
+	const char *cpus_s = kv_find(r->header, r->n_header, "cpus");
+	uint64_t cpus, total[] = { r->taken, r->lost, r->spurious }, sum[3] = { 0 };
+	char key[48], q[48];
+
+	if (!cpus_s)
+		return 0;
+	if (vtb_parse_u64_n(cpus_s, strlen(cpus_s), &cpus) < 0 || cpus == 0 || cpus > 65536)
+		return fail(p, "malformed number in H field cpus=%s", quote(cpus_s, strlen(cpus_s), q));
+	for (uint64_t k = 0; k < cpus; k++) {
+		for (int i = 0; i < 3; i++) {
+			uint64_t v;
+			snprintf(key, sizeof(key), "cpu%llu_%s", (unsigned long long)k, what[i]);
+			if (kv_u64(p, 'T', r->trailer, r->n_trailer, key, &v) < 0)
+				return -1;
+			sum[i] += v;
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		if (sum[i] != total[i])
+			return fail(p, "counts do not add up: cpu<k>_%s of %llu vCPUs sum to %llu but "
+				    "%s=%llu", what[i], (unsigned long long)cpus,
+				    (unsigned long long)sum[i], what[i], (unsigned long long)total[i]);
+	return 0;
+}
+
 /* The trailer must agree with the header and with the body already read. */
 static int check_trailer(struct vtb_parser *p)
 {
@@ -356,6 +370,8 @@ static int check_trailer(struct vtb_parser *p)
 		return fail(p, "counts do not add up: taken=%llu + lost=%llu != ticks=%llu",
 			    (unsigned long long)r->taken, (unsigned long long)r->lost,
 			    (unsigned long long)r->ticks);
+	if (check_per_vcpu(p) < 0)
+		return -1;
 	if (r->record == VTB_RECORD_SAMPLES) {
 		uint64_t mn = UINT64_MAX, mx = 0, sum = 0;
 		if (r->n_samples != r->taken)
@@ -433,7 +449,7 @@ static int parse_end(struct vtb_parser *p, uint64_t seq, const char *s, size_t l
 	char q[48];
 
 	if (len < 6 || memcmp(s, "lines=", 6) != 0 ||
-	    vtb_parse_u64(s + 6, len - 6, &r->lines) < 0)
+	    vtb_parse_u64_n(s + 6, len - 6, &r->lines) < 0)
 		return fail(p, "malformed E payload '%s' (want lines=<n>)", quote(s, len, q));
 	if (r->lines != seq)
 		return fail(p, "E says lines=%llu but %llu lines came before it",
@@ -459,7 +475,7 @@ static int parse_line(struct vtb_parser *p, const char *s, size_t len)
 	while (i < len && s[i] != ' ')
 		i++;
 	/* The version decides how the rest is framed, so it is checked first. */
-	if (vtb_parse_u64(s + vstart, i - vstart, &ver) < 0)
+	if (vtb_parse_u64_n(s + vstart, i - vstart, &ver) < 0)
 		return fail(p, "malformed protocol version '%s'", quote(s + vstart, i - vstart, q));
 	if (ver != VTB_PROTO_VERSION)
 		return fail(p, "unsupported protocol version %llu (this reader knows version %d)",
@@ -482,7 +498,7 @@ static int parse_line(struct vtb_parser *p, const char *s, size_t len)
 	sstart = ++i;
 	while (i < len && s[i] != ' ')
 		i++;
-	if (vtb_parse_u64(s + sstart, i - sstart, &seq) < 0)
+	if (vtb_parse_u64_n(s + sstart, i - sstart, &seq) < 0)
 		return fail(p, "malformed sequence number '%s'", quote(s + sstart, i - sstart, q));
 	if (i + 2 >= len || s[i + 2] != ' ' || s[i + 1] < 'A' || s[i + 1] > 'Z')
 		return fail(p, "malformed line: want '<type> <payload>' after the sequence number");

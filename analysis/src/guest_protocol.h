@@ -96,9 +96,6 @@ int vtb_parse_buffer(const char *buf, size_t len, struct vtb_report *r,
 int vtb_parse_file(FILE *f, struct vtb_report *r,
 		   char *err, size_t errlen, unsigned long *errline);
 
-/* Strict unsigned decimal: digits only, no sign, no overflow. 0 or -1. */
-int vtb_parse_u64(const char *s, size_t len, uint64_t *out);
-
 /* Width of the log-linear bucket whose lowest value is lo; 0 if lo is not a
  * bucket boundary for this shift. */
 uint64_t vtb_hist_bucket_width(uint64_t lo, unsigned shift);

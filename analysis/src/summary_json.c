@@ -1,4 +1,5 @@
 #include "summary_json.h"
+#include "vtb/parse.h"
 #include "vtb/schema.h"
 
 #include <math.h>
@@ -21,7 +22,7 @@ static json_t *guest_value(const char *v)
 {
 	uint64_t u;
 
-	if (vtb_parse_u64(v, strlen(v), &u) == 0 && u <= (uint64_t)INT64_MAX)
+	if (vtb_parse_u64_n(v, strlen(v), &u) == 0 && u <= (uint64_t)INT64_MAX)
 		return json_integer((json_int_t)u);
 	return json_string(v);
 }

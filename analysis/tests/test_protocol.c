@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "vtb/parse.h"
 #include "guest_protocol.h"
 #include "unit.h"
 
@@ -469,12 +470,12 @@ static void numbers_and_buckets(void)
 {
 	uint64_t v = 0;
 
-	CHECK(vtb_parse_u64("0", 1, &v) == 0 && v == 0);
-	CHECK(vtb_parse_u64("18446744073709551615", 20, &v) == 0 && v == UINT64_MAX);
-	CHECK(vtb_parse_u64("18446744073709551616", 20, &v) == -1);
-	CHECK(vtb_parse_u64("", 0, &v) == -1);
-	CHECK(vtb_parse_u64("+1", 2, &v) == -1);
-	CHECK(vtb_parse_u64("12 ", 3, &v) == -1);
+	CHECK(vtb_parse_u64_n("0", 1, &v) == 0 && v == 0);
+	CHECK(vtb_parse_u64_n("18446744073709551615", 20, &v) == 0 && v == UINT64_MAX);
+	CHECK(vtb_parse_u64_n("18446744073709551616", 20, &v) == -1);
+	CHECK(vtb_parse_u64_n("", 0, &v) == -1);
+	CHECK(vtb_parse_u64_n("+1", 2, &v) == -1);
+	CHECK(vtb_parse_u64_n("12 ", 3, &v) == -1);
 	/* shift 0: one bucket per power of two */
 	CHECK(vtb_hist_bucket_width(0, 0) == 1);
 	CHECK(vtb_hist_bucket_width(1, 0) == 1);

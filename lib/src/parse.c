@@ -66,6 +66,26 @@ static int field(const char *s, size_t len, char *buf, size_t size)
 	return 0;
 }
 
+int vtb_parse_u64_n(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	/* Digit by digit, no copy: the protocol reader calls this for every
+	 * sample of a 10^6-sample report. */
+	if (len == 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return -1;
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
 int vtb_parse_i64_n(const char *s, size_t len, int64_t *out)
 {
 	char buf[32];

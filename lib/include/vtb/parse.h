@@ -15,7 +15,9 @@ int vtb_parse_u64_base(const char *s, int base, uint64_t *out);
 int vtb_parse_i64(const char *s, int64_t *out);
 /* A finite double (strtod syntax). */
 int vtb_parse_double(const char *s, double *out);
-/* The same for a field that is not NUL-terminated (a CSV cell): s[0..len). */
+/* The same for a field that is not NUL-terminated (a CSV cell, a protocol
+ * field): s[0..len). The unsigned one takes decimal digits only. */
+int vtb_parse_u64_n(const char *s, size_t len, uint64_t *out);
 int vtb_parse_i64_n(const char *s, size_t len, int64_t *out);
 int vtb_parse_double_n(const char *s, size_t len, double *out);
 
