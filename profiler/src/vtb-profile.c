@@ -269,6 +269,13 @@ int main(int argc, char **argv)
 	json_object_set_new(o, "upper_half", json_integer((json_int_t)r.total_upper));
 	json_object_set_new(o, "nesting_overflow", json_boolean(r.nest_overflow));
 	json_object_set_new(root, "whole_run", o);
+	/* All instructions of the counted windows: in deterministic mode, their
+	 * virtual time in ns (a check of the counting against the guest's clock). */
+	o = json_object();
+	json_object_set_new(o, "xen", json_integer((json_int_t)xen_total));
+	json_object_set_new(o, "guest", json_integer((json_int_t)guest_total));
+	json_object_set_new(o, "all", json_integer((json_int_t)(xen_total + guest_total)));
+	json_object_set_new(root, "windows_instructions", o);
 	json_object_set_new(root, "folded", json_string("profile.folded"));
 
 	/* Write both files, or neither. */
