@@ -33,19 +33,9 @@ guest_elf=bench/guest_kernels/build/vtb-guest.elf
 plugin=$top/profiler/build/vtb-prof.so
 tap_check "plugin and tool built" test -x profiler/build/vtb-profile -a -f "$plugin"
 
-# The QEMU command line of platform/emulated.sh's deterministic mode.
-# UNTIL THE MACHINE DESCRIPTION TAKES --plugin: the lead replaces this
-# function with the machine description's command line plus its --plugin.
-machine_run() { # LOG XEN_IMG XEN_OPTIONS BOOTARGS [PLUGIN_SPEC]
-  local log=$1 xen=$2 xen_opts=$3 bootargs=$4 plug=${5:-}
-  local args=(-machine virt,virtualization=on,gic-version=3,dtb-randomness=off -cpu cortex-a57 -m 1G
-    -display none -monitor none -serial "file:$log" -nic none -no-reboot -smp 1 -icount shift=0,sleep=off
-    -kernel "$xen" -append "dom0_mem=128M console=dtuart noreboot $xen_opts"
-    -device "guest-loader,addr=0x49000000,kernel=$guest_img,bootargs=${bootargs//,/,,}")
-  [ -z "$plug" ] || args+=(-plugin "$plug")
-  : > "$log"
-  timeout 300 qemu-system-aarch64 "${args[@]}" 2>"$log.stderr"
-}
+# The QEMU command line: machine_run LOG XEN_IMG XEN_OPTIONS BOOTARGS [PLUGIN_SPEC].
+# UNTIL THE MACHINE DESCRIPTION TAKES --plugin (see the sourced file).
+. profiler/tests/machine.sh
 
 # profile NAME XEN_IMG XEN_OPTIONS IDLE: a run with the plugin, then its profile.
 profile() {
