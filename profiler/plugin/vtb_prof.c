@@ -1,9 +1,17 @@
 /* vtb-prof: a QEMU TCG plugin that profiles the hypervisor instruction by
  * instruction (docs/profiler.md). Every executed instruction is attributed
  * to a Xen function (by address in xen-syms' executable sections), to the
- * guest (any other address below the upper half) or to an upper-half kernel
- * (a Linux dom0); entries into Xen's exception vector count exits by class;
- * the guest's tick handler entry closes one per-tick window.
+ * storm guest (the code of its ELF, wherever it was loaded), to an
+ * upper-half kernel (a Linux dom0) or to other low addresses (dom0's user
+ * space); entries into Xen's exception vector count exits by class, and say
+ * whether the storm guest was running when it exited; the guest's tick
+ * handler entry closes one per-tick window.
+ *
+ * Where the guest runs is learned from its entry: the first block that
+ * starts on a page boundary and holds, in guest memory, the first 64 bytes
+ * of the guest ELF (a branch and the arm64 Image header with the image's
+ * size) is its load address. Every block is translated after that one, so
+ * no guest instruction is ever classified before it is known.
  *
  * Counting is inline (no callback) except at the few instructions that need
  * one: vector entries, Xen's erets and the guest's tick handler entry.
@@ -35,7 +43,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define UPPER_HALF 0xffff000000000000ull
 #define MAX_NEST 16
 
-enum { O_XEN_OTHER, O_GUEST, O_UPPER, O_N };    /* owners after the Xen functions */
+enum { O_XEN_OTHER, O_STORM, O_LOW, O_UPPER, O_N };     /* owners after the Xen functions */
 enum { K_VEC = 1, K_ERET = 2, K_TICK = 4 };
 
 struct spec {                   /* a segment whose first instruction needs a callback */
@@ -44,8 +52,9 @@ struct spec {                   /* a segment whose first instruction needs a cal
 };
 
 struct tick {
-	uint64_t xen, guest, upper, other;
+	uint64_t xen, other, storm, low, upper;
 	uint32_t exits[PROF_NCLASS];
+	uint32_t storm_exits[PROF_NCLASS];
 	size_t f0, nf;          /* its entries in fdelta[] */
 };
 
@@ -57,19 +66,23 @@ struct fd {
 struct exit_rec {
 	uint64_t tick;          /* window it began in: the number of ticks seen so far */
 	uint32_t cls;
+	uint32_t storm;         /* the storm guest was running when it exited */
 	uint64_t insns;         /* Xen instructions from the vector entry to the eret, both included */
 };
 
 static struct prof_elf xen, guest;
 static const char *xen_path, *guest_path, *out_path, *tick_name = "irq_handler";
 static uint64_t vec_base;
-static uint64_t tick_va, tick_off, tick_size;
-static const unsigned char *tick_code;
-static int tick_known;
+static uint64_t tick_va, tick_off;
+static const unsigned char *entry_code;  /* the guest ELF's first 64 bytes */
+static uint64_t guest_base, guest_code_end;     /* its code once loaded: [base, end) */
+static int guest_known;
+static uint64_t storm_at_eret, low_at_eret, upper_at_eret, zero_exits;
 
 static uint64_t *cnt, *prev;    /* per owner: Xen functions, then O_N */
 static size_t nf;
 static uint64_t exits[PROF_NCLASS], prev_exits[PROF_NCLASS];
+static uint64_t storm_exits[PROF_NCLASS], prev_storm_exits[PROF_NCLASS];
 
 static struct tick *ticks;
 static size_t nticks, cap_ticks;
@@ -77,7 +90,7 @@ static struct fd *fdelta;
 static size_t nfd, cap_fd;
 static struct exit_rec *exrec;
 static size_t nexrec, cap_exrec;
-static struct { uint32_t cls; uint64_t at; } nest[MAX_NEST];
+static struct { uint32_t cls, storm; uint64_t at; } nest[MAX_NEST];
 static int depth, nest_overflow;
 static int oom;
 
@@ -116,7 +129,9 @@ static size_t owner_of(uint64_t va)
 		f = prof_elf_func_at(&xen, va);
 		return f >= 0 ? (size_t)f : nf + O_XEN_OTHER;
 	}
-	return nf + (va >= UPPER_HALF ? O_UPPER : O_GUEST);
+	if (guest_known && va >= guest_base && va < guest_code_end)
+		return nf + O_STORM;
+	return nf + (va >= UPPER_HALF ? O_UPPER : O_LOW);
 }
 
 /* Instructions after which a block may stop part-way. */
@@ -159,13 +174,16 @@ static void close_window(void)
 	t->nf = nfd - t->f0;
 	t->other = cnt[nf + O_XEN_OTHER] - prev[nf + O_XEN_OTHER];
 	t->xen += t->other;
-	t->guest = cnt[nf + O_GUEST] - prev[nf + O_GUEST];
+	t->storm = cnt[nf + O_STORM] - prev[nf + O_STORM];
+	t->low = cnt[nf + O_LOW] - prev[nf + O_LOW];
 	t->upper = cnt[nf + O_UPPER] - prev[nf + O_UPPER];
 	for (size_t i = nf; i < nf + O_N; i++)
 		prev[i] = cnt[i];
 	for (int c = 0; c < PROF_NCLASS; c++) {
 		t->exits[c] = (uint32_t)(exits[c] - prev_exits[c]);
 		prev_exits[c] = exits[c];
+		t->storm_exits[c] = (uint32_t)(storm_exits[c] - prev_storm_exits[c]);
+		prev_storm_exits[c] = storm_exits[c];
 	}
 }
 
@@ -177,9 +195,21 @@ static void on_special(unsigned int vcpu, void *ud)
 	if (s->kind & K_TICK)
 		close_window();
 	if (s->kind & K_VEC) {
+		/* Guest code runs only between an eret and the next vector entry:
+		 * the storm guest ran there if its count moved. */
+		uint32_t storm = 0;
+
 		exits[s->cls]++;
+		if (s->cls >= PROF_FIRST_LOWER) {
+			storm = cnt[nf + O_STORM] != storm_at_eret;
+			storm_exits[s->cls] += storm;
+			if (cnt[nf + O_STORM] == storm_at_eret && cnt[nf + O_LOW] == low_at_eret &&
+			    cnt[nf + O_UPPER] == upper_at_eret)
+				zero_exits++;
+		}
 		if (depth < MAX_NEST) {
 			nest[depth].cls = s->cls;
+			nest[depth].storm = storm;
 			nest[depth].at = xen_total();
 		} else {
 			nest_overflow = 1;
@@ -187,37 +217,40 @@ static void on_special(unsigned int vcpu, void *ud)
 		depth++;
 	}
 	cnt[s->owner] += s->len;
+	if (s->kind & K_ERET) {
+		storm_at_eret = cnt[nf + O_STORM];
+		low_at_eret = cnt[nf + O_LOW];
+		upper_at_eret = cnt[nf + O_UPPER];
+	}
 	if ((s->kind & K_ERET) && depth > 0) {
 		depth--;
 		if (depth < MAX_NEST && nest[depth].cls >= PROF_FIRST_LOWER) {
 			exrec = grow(exrec, &cap_exrec, nexrec + 1, sizeof(*exrec));
 			if (exrec)
 				exrec[nexrec++] = (struct exit_rec){ nticks, nest[depth].cls,
-					xen_total() - nest[depth].at };
+					nest[depth].storm, xen_total() - nest[depth].at };
 		}
 	}
 }
 
-/* Is this the guest's tick handler? Its page offset, and every byte of the
- * function as it sits in guest memory (read through the host mapping, within
- * the page), equal the guest ELF's. */
-static int is_tick_entry(struct qemu_plugin_insn *insn, uint64_t va)
+/* Is this block the guest's entry? Then the guest is known from now on. */
+static void learn_guest(struct qemu_plugin_tb *tb)
 {
+	struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, 0);
+	uint64_t va = qemu_plugin_insn_vaddr(insn);
 	const unsigned char *h;
-	uint64_t n = tick_size;
 
-	if (tick_known)
-		return va == tick_va;
-	if (!tick_code || (va & 0xfff) != (tick_off & 0xfff))
-		return 0;
-	if ((va & 0xfff) + n > 0x1000)
-		n = 0x1000 - (va & 0xfff);
+	if (guest_known || !entry_code || (va & 0xfff) || va >= UPPER_HALF || prof_elf_is_exec(&xen, va))
+		return;
 	h = qemu_plugin_insn_haddr(insn);
-	if (!h || memcmp(h, tick_code, n) != 0)
-		return 0;
-	tick_known = 1;
-	tick_va = va;
-	return 1;
+	if (!h || memcmp(h, entry_code, 64) != 0)
+		return;
+	guest_known = 1;
+	guest_base = va;
+	for (size_t i = 0; i < guest.nexec; i++)
+		if (va + guest.exec[i].end > guest_code_end)
+			guest_code_end = va + guest.exec[i].end;
+	tick_va = va + tick_off;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -228,6 +261,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	unsigned seg_kind = 0, seg_cls = 0;
 
 	(void)id;
+	if (n)
+		learn_guest(tb);
 	for (size_t i = 0; i <= n; i++) {
 		struct qemu_plugin_insn *insn = i < n ? qemu_plugin_tb_get_insn(tb, i) : NULL;
 		uint64_t va = insn ? qemu_plugin_insn_vaddr(insn) : 0;
@@ -236,7 +271,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		int start = i == 0;
 
 		if (insn) {
-			int in_xen = owner < nf + O_GUEST;
+			int in_xen = owner < nf + O_STORM;
 
 			if (in_xen && va >= vec_base && va < vec_base + 0x800 && !(va & 0x7f)) {
 				kind |= K_VEC;
@@ -244,7 +279,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			}
 			if (in_xen && word_at(insn) == 0xd69f03e0)     /* eret */
 				kind |= K_ERET;
-			if (!in_xen && is_tick_entry(insn, va))
+			if (guest_known && va == tick_va)
 				kind |= K_TICK;
 			if (i > 0) {
 				struct qemu_plugin_insn *p = qemu_plugin_tb_get_insn(tb, i - 1);
@@ -298,33 +333,39 @@ static void write_raw(void)
 	fprintf(f, "xen-syms %s\n", xen_path);
 	fprintf(f, "guest-elf %s\n", guest_path ? guest_path : "-");
 	fprintf(f, "vectors 0x%" PRIx64 "\n", vec_base);
-	fprintf(f, "tick %s 0x%" PRIx64 "\n", tick_name, tick_known ? tick_va : 0);
+	fprintf(f, "guest-base 0x%" PRIx64 "\n", guest_known ? guest_base : 0);
+	fprintf(f, "tick %s 0x%" PRIx64 "\n", tick_name, guest_known ? tick_va : 0);
 	fprintf(f, "nest-overflow %d\n", nest_overflow);
+	fprintf(f, "zero-instruction-exits %" PRIu64 "\n", zero_exits);
 	for (size_t i = 0; i < nf; i++)
 		if (cnt[i])
 			fprintf(f, "func %zu 0x%" PRIx64 " %" PRIu64 " %s\n", i, xen.funcs[i].addr,
 				cnt[i], xen.funcs[i].name);
-	fprintf(f, "total xen=%" PRIu64 " other=%" PRIu64 " guest=%" PRIu64 " upper=%" PRIu64 "\n",
-		xen_total(), cnt[nf + O_XEN_OTHER], cnt[nf + O_GUEST], cnt[nf + O_UPPER]);
+	fprintf(f, "total %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		xen_total(), cnt[nf + O_XEN_OTHER], cnt[nf + O_STORM], cnt[nf + O_LOW], cnt[nf + O_UPPER]);
 	fprintf(f, "exits");
 	for (int c = 0; c < PROF_NCLASS; c++)
 		fprintf(f, " %" PRIu64, exits[c]);
+	for (int c = PROF_FIRST_LOWER; c < PROF_NCLASS; c++)
+		fprintf(f, " %" PRIu64, storm_exits[c]);
 	fprintf(f, "\n");
 	close_window();         /* the tail: last tick to the end of the run */
 	for (size_t k = 0; k < nticks; k++) {
 		const struct tick *t = &ticks[k];
 
-		fprintf(f, "%s %zu %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
-			k + 1 < nticks ? "w" : "tail", k + 1, t->xen, t->other, t->guest, t->upper);
+		fprintf(f, "%s %zu %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
+			k + 1 < nticks ? "w" : "tail", k + 1, t->xen, t->other, t->storm, t->low, t->upper);
 		for (int c = 0; c < PROF_NCLASS; c++)
 			fprintf(f, " %" PRIu32, t->exits[c]);
+		for (int c = PROF_FIRST_LOWER; c < PROF_NCLASS; c++)
+			fprintf(f, " %" PRIu32, t->storm_exits[c]);
 		for (size_t j = 0; j < t->nf; j++)
 			fprintf(f, " %" PRIu32 ":%" PRIu64, fdelta[t->f0 + j].fid, fdelta[t->f0 + j].n);
 		fprintf(f, "\n");
 	}
 	for (size_t k = 0; k < nexrec; k++)
-		fprintf(f, "x %" PRIu64 " %" PRIu32 " %" PRIu64 "\n", exrec[k].tick, exrec[k].cls,
-			exrec[k].insns);
+		fprintf(f, "x %" PRIu64 " %" PRIu32 " %" PRIu32 " %" PRIu64 "\n", exrec[k].tick,
+			exrec[k].cls, exrec[k].storm, exrec[k].insns);
 	fprintf(f, "end %zu\n", nticks ? nticks - 1 : 0);
 	if (oom || ferror(f) || vtb_atomic_commit(&a) != 0) {
 		vtb_atomic_abort(&a);
@@ -383,12 +424,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			return -1;
 		}
 		s = prof_elf_sym(&guest, tick_name);
-		if (!s || !s->size || !(tick_code = prof_elf_code(&guest, s->addr, s->size))) {
-			fprintf(stderr, "vtb-prof: %s: no function %s with a size\n", guest_path, tick_name);
+		if (!s) {
+			fprintf(stderr, "vtb-prof: %s: no function %s\n", guest_path, tick_name);
 			return -1;
 		}
 		tick_off = s->addr;
-		tick_size = s->size;
+		entry_code = guest.nexec ? prof_elf_code(&guest, guest.exec[0].start, 64) : NULL;
+		if (!entry_code || guest.exec[0].start != 0) {
+			fprintf(stderr, "vtb-prof: %s: no 64 bytes of code at address 0 (not a storm guest ELF?)\n", guest_path);
+			return -1;
+		}
 	}
 	nf = xen.nfuncs;
 	cnt = calloc(nf + O_N, sizeof(*cnt));

@@ -107,7 +107,7 @@ static int parse_win(struct rd *d, struct prof_raw *r, char *s, int tail, size_t
 
 	memset(&w, 0, sizeof(w));
 	if (u64_tok(&s, &w.seq, 0) || u64_tok(&s, &w.xen, 0) || u64_tok(&s, &w.other, 0) ||
-	    u64_tok(&s, &w.guest, 0) || u64_tok(&s, &w.upper, 0))
+	    u64_tok(&s, &w.storm, 0) || u64_tok(&s, &w.low, 0) || u64_tok(&s, &w.upper, 0))
 		return bad(d, "malformed window record");
 	if (w.seq != r->nwins + 1)
 		return bad(d, "window %llu out of order", (unsigned long long)w.seq);
@@ -115,6 +115,11 @@ static int parse_win(struct rd *d, struct prof_raw *r, char *s, int tail, size_t
 		if (u64_tok(&s, &v, 0) || v > UINT32_MAX)
 			return bad(d, "malformed exit count in window %llu", (unsigned long long)w.seq);
 		w.exits[c] = (uint32_t)v;
+	}
+	for (int c = PROF_FIRST_LOWER; c < PROF_NCLASS; c++) {
+		if (u64_tok(&s, &v, 0) || v > w.exits[c])
+			return bad(d, "malformed storm exit count in window %llu", (unsigned long long)w.seq);
+		w.storm_exits[c] = (uint32_t)v;
 	}
 	w.f0 = r->nfd;
 	uint64_t sum = w.other;
@@ -204,6 +209,16 @@ int prof_raw_read(struct prof_raw *r, const char *path, char *err, size_t errlen
 				bad(&d, "malformed tick address");
 				goto out;
 			}
+		} else if (!strcmp(line, "guest-base")) {
+			if (strncmp(s, "0x", 2) || (s += 2, u64_tok(&s, &r->guest_base, 1))) {
+				bad(&d, "malformed guest-base address");
+				goto out;
+			}
+		} else if (!strcmp(line, "zero-instruction-exits")) {
+			if (u64_tok(&s, &r->zero_exits, 0)) {
+				bad(&d, "malformed zero-instruction-exits");
+				goto out;
+			}
 		} else if (!strcmp(line, "nest-overflow")) {
 			if (u64_tok(&s, &v, 0) || v > 1) {
 				bad(&d, "malformed nest-overflow");
@@ -233,8 +248,9 @@ int prof_raw_read(struct prof_raw *r, const char *path, char *err, size_t errlen
 			}
 			r->funcs[r->nfuncs++] = fn;
 		} else if (!strcmp(line, "total")) {
-			if (sscanf(s, "xen=%" SCNu64 " other=%" SCNu64 " guest=%" SCNu64 " upper=%" SCNu64,
-				   &r->total_xen, &r->total_other, &r->total_guest, &r->total_upper) != 4) {
+			if (u64_tok(&s, &r->total_xen, 0) || u64_tok(&s, &r->total_other, 0) ||
+			    u64_tok(&s, &r->total_storm, 0) || u64_tok(&s, &r->total_low, 0) ||
+			    u64_tok(&s, &r->total_upper, 0)) {
 				bad(&d, "malformed total record");
 				goto out;
 			}
@@ -242,6 +258,11 @@ int prof_raw_read(struct prof_raw *r, const char *path, char *err, size_t errlen
 		} else if (!strcmp(line, "exits")) {
 			for (int c = 0; c < PROF_NCLASS; c++)
 				if (u64_tok(&s, &r->exits[c], 0)) {
+					bad(&d, "malformed exits record");
+					goto out;
+				}
+			for (int c = PROF_FIRST_LOWER; c < PROF_NCLASS; c++)
+				if (u64_tok(&s, &r->storm_exits[c], 0)) {
 					bad(&d, "malformed exits record");
 					goto out;
 				}
@@ -263,12 +284,15 @@ int prof_raw_read(struct prof_raw *r, const char *path, char *err, size_t errlen
 		} else if (!strcmp(line, "x")) {
 			struct prof_xrec x;
 
-			if (u64_tok(&s, &x.tick, 0) || u64_tok(&s, &v, 0) || v >= PROF_NCLASS ||
-			    u64_tok(&s, &x.insns, 0)) {
+			uint64_t st;
+
+			if (u64_tok(&s, &x.tick, 0) || u64_tok(&s, &v, 0) || v < PROF_FIRST_LOWER ||
+			    v >= PROF_NCLASS || u64_tok(&s, &st, 0) || st > 1 || u64_tok(&s, &x.insns, 0)) {
 				bad(&d, "malformed exit record");
 				goto out;
 			}
 			x.cls = (uint32_t)v;
+			x.storm = (int)st;
 			if (grow((void **)&r->x, &cap_x, r->nx + 1, sizeof(*r->x))) {
 				bad(&d, "out of memory");
 				goto out;
@@ -300,16 +324,20 @@ int prof_raw_read(struct prof_raw *r, const char *path, char *err, size_t errlen
 		goto out;
 	}
 	{
-		uint64_t sx = 0, sg = 0, se[PROF_NCLASS] = { 0 };
+		uint64_t sx = 0, sg = 0, sl = 0, su = 0, se[PROF_NCLASS] = { 0 }, ss[PROF_NCLASS] = { 0 };
 
 		for (size_t k = 0; k < r->nwins; k++) {
 			sx += r->wins[k].xen;
-			sg += r->wins[k].guest;
-			for (int c = 0; c < PROF_NCLASS; c++)
+			sg += r->wins[k].storm;
+			sl += r->wins[k].low;
+			su += r->wins[k].upper;
+			for (int c = 0; c < PROF_NCLASS; c++) {
 				se[c] += r->wins[k].exits[c];
+				ss[c] += r->wins[k].storm_exits[c];
+			}
 		}
-		if (sx != r->total_xen || sg != r->total_guest ||
-		    memcmp(se, r->exits, sizeof(se)) != 0) {
+		if (sx != r->total_xen || sg != r->total_storm || sl != r->total_low || su != r->total_upper ||
+		    memcmp(se, r->exits, sizeof(se)) != 0 || memcmp(ss, r->storm_exits, sizeof(ss)) != 0) {
 			bad(&d, "the windows do not add up to the totals");
 			goto out;
 		}

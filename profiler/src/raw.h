@@ -23,8 +23,10 @@ struct prof_rfunc {
 
 struct prof_win {               /* one window: from one tick handler entry to the next */
 	uint64_t seq;           /* window k ends at the k-th handler entry (the tail: after the last) */
-	uint64_t xen, other, guest, upper;
-	uint32_t exits[PROF_NCLASS];
+	uint64_t xen, other;    /* Xen; other: Xen code outside any symbol */
+	uint64_t storm, low, upper;     /* storm guest; other low addresses; upper half */
+	uint32_t exits[PROF_NCLASS];            /* vector entries, any guest */
+	uint32_t storm_exits[PROF_NCLASS];      /* lower-EL ones taken from the storm guest */
 	size_t f0, nf;          /* its function deltas in prof_raw.fd */
 };
 
@@ -36,17 +38,19 @@ struct prof_fdelta {
 struct prof_xrec {              /* one guest exit */
 	uint64_t tick;          /* handler entries seen before it began */
 	uint32_t cls;
+	int storm;              /* taken from the storm guest */
 	uint64_t insns;         /* Xen instructions from vector entry to the eret back, both included */
 };
 
 struct prof_raw {
 	char *xen_syms, *guest_elf, *tick_name;
-	uint64_t vectors, tick_va;
+	uint64_t vectors, tick_va, guest_base;
 	int nest_overflow;
+	uint64_t zero_exits;    /* guest exits with no guest instruction since the last eret */
 	struct prof_rfunc *funcs;
 	size_t nfuncs;
-	uint64_t total_xen, total_other, total_guest, total_upper;
-	uint64_t exits[PROF_NCLASS];
+	uint64_t total_xen, total_other, total_storm, total_low, total_upper;
+	uint64_t exits[PROF_NCLASS], storm_exits[PROF_NCLASS];
 	struct prof_win *wins;  /* handler-to-handler windows, then the tail */
 	size_t nwins;
 	struct prof_fdelta *fd;

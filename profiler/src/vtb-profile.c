@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 	struct ftot *ft = calloc(r.nfuncs ? r.nfuncs : 1, sizeof(*ft));
 	uint64_t *fv = calloc(r.nfuncs ? r.nfuncs : 1, sizeof(*fv));
 	json_t *root = json_object(), *o, *a;
-	uint64_t other_total = 0, guest_total = 0, xen_total = 0;
+	uint64_t other_total = 0, guest_total = 0, others_total = 0, xen_total = 0;
 
 	if (!v || !ft || !fv || !root)
 		return die("%s", "out of memory");
@@ -156,6 +156,7 @@ int main(int argc, char **argv)
 	json_object_set_new(o, "raw", json_string(raw_path));
 	json_object_set_new(o, "xen_syms", json_string(r.xen_syms ? r.xen_syms : ""));
 	json_object_set_new(o, "guest_elf", json_string(r.guest_elf ? r.guest_elf : ""));
+	json_object_set_new(o, "guest_base", json_string(hex(r.guest_base, buf, sizeof(buf))));
 	json_object_set_new(o, "tick_symbol", json_string(r.tick_name ? r.tick_name : ""));
 	json_object_set_new(o, "tick_address", json_string(hex(r.tick_va, buf, sizeof(buf))));
 	json_object_set_new(o, "vectors", json_string(hex(r.vectors, buf, sizeof(buf))));
@@ -169,8 +170,11 @@ int main(int argc, char **argv)
 		v[k] = r.wins[w0 + k].xen;
 	json_object_set_new(root, "el2_per_tick", dist(v, nw));
 	for (size_t k = 0; k < nw; k++)
-		v[k] = r.wins[w0 + k].guest + r.wins[w0 + k].upper;
+		v[k] = r.wins[w0 + k].storm;
 	json_object_set_new(root, "guest_per_tick", dist(v, nw));
+	for (size_t k = 0; k < nw; k++)
+		v[k] = r.wins[w0 + k].low + r.wins[w0 + k].upper;
+	json_object_set_new(root, "other_guests_per_tick", dist(v, nw));
 
 	/* By function: totals over the windows, per-tick means; the top N get
 	 * their per-tick distribution. */
@@ -182,7 +186,8 @@ int main(int argc, char **argv)
 		for (size_t j = 0; j < w->nf; j++)
 			ft[r.fd[w->f0 + j].func].total += r.fd[w->f0 + j].n;
 		other_total += w->other;
-		guest_total += w->guest + w->upper;
+		guest_total += w->storm;
+		others_total += w->low + w->upper;
 		xen_total += w->xen;
 	}
 	qsort(ft, r.nfuncs, sizeof(*ft), by_total_desc);
@@ -225,29 +230,37 @@ int main(int argc, char **argv)
 	json_object_set_new(o, "rest", a);
 	json_object_set_new(root, "by_function", o);
 
-	/* Exits per tick by class (vector entries), and what one exit costs. */
+	/* Exits per tick by class (vector entries): the storm guest's, every
+	 * guest's, Xen's own exceptions; and what one storm exit costs. */
+	json_t *all = json_object();
+
 	o = json_object();
 	a = json_object();
 	for (int cl = 0; cl < PROF_NCLASS; cl++) {
-		uint64_t tot = 0;
-		json_t *e;
+		for (int storm = 0; storm < 2; storm++) {
+			uint64_t tot = 0;
+			json_t *e;
 
-		for (size_t k = 0; k < nw; k++)
-			tot += (v[k] = r.wins[w0 + k].exits[cl]);
-		if (!tot)
-			continue;
-		e = dist(v, nw);
-		json_object_set_new(e, "total", json_integer((json_int_t)tot));
-		json_object_set_new(cl >= PROF_FIRST_LOWER ? o : a, prof_class_name[cl], e);
+			if (storm && cl < PROF_FIRST_LOWER)
+				continue;
+			for (size_t k = 0; k < nw; k++)
+				tot += (v[k] = storm ? r.wins[w0 + k].storm_exits[cl] : r.wins[w0 + k].exits[cl]);
+			if (!tot)
+				continue;
+			e = dist(v, nw);
+			json_object_set_new(e, "total", json_integer((json_int_t)tot));
+			json_object_set_new(storm ? o : cl >= PROF_FIRST_LOWER ? all : a, prof_class_name[cl], e);
+		}
 	}
 	json_object_set_new(root, "exits_per_tick", o);
+	json_object_set_new(root, "all_guests_exits_per_tick", all);
 	json_object_set_new(root, "el2_exceptions_per_tick", a);
 	o = json_object();
 	for (int cl = PROF_FIRST_LOWER; cl < PROF_NCLASS; cl++) {
 		size_t n = 0;
 
 		for (size_t i = 0; i < r.nx; i++)
-			if (r.x[i].cls == (uint32_t)cl && r.x[i].tick >= 1 && r.x[i].tick < r.ticks)
+			if (r.x[i].cls == (uint32_t)cl && r.x[i].storm && r.x[i].tick >= 1 && r.x[i].tick < r.ticks)
 				n++;
 		if (!n)
 			continue;
@@ -257,7 +270,7 @@ int main(int argc, char **argv)
 			return die("%s", "out of memory");
 		n = 0;
 		for (size_t i = 0; i < r.nx; i++)
-			if (r.x[i].cls == (uint32_t)cl && r.x[i].tick >= 1 && r.x[i].tick < r.ticks)
+			if (r.x[i].cls == (uint32_t)cl && r.x[i].storm && r.x[i].tick >= 1 && r.x[i].tick < r.ticks)
 				xv[n++] = r.x[i].insns;
 		json_object_set_new(o, prof_class_name[cl], dist(xv, n));
 		free(xv);
@@ -265,8 +278,20 @@ int main(int argc, char **argv)
 	json_object_set_new(root, "exit_cost", o);
 	o = json_object();
 	json_object_set_new(o, "xen", json_integer((json_int_t)r.total_xen));
-	json_object_set_new(o, "guest", json_integer((json_int_t)(r.total_guest + r.total_upper)));
+	json_object_set_new(o, "guest", json_integer((json_int_t)r.total_storm));
+	json_object_set_new(o, "other_low", json_integer((json_int_t)r.total_low));
 	json_object_set_new(o, "upper_half", json_integer((json_int_t)r.total_upper));
+	a = json_object();
+	for (int cl = PROF_FIRST_LOWER; cl < PROF_NCLASS; cl++)
+		if (r.exits[cl])
+			json_object_set_new(a, prof_class_name[cl], json_integer((json_int_t)r.storm_exits[cl]));
+	json_object_set_new(o, "guest_exits", a);
+	a = json_object();
+	for (int cl = PROF_FIRST_LOWER; cl < PROF_NCLASS; cl++)
+		if (r.exits[cl])
+			json_object_set_new(a, prof_class_name[cl], json_integer((json_int_t)(r.exits[cl] - r.storm_exits[cl])));
+	json_object_set_new(o, "other_guests_exits", a);
+	json_object_set_new(o, "zero_instruction_exits", json_integer((json_int_t)r.zero_exits));
 	json_object_set_new(o, "nesting_overflow", json_boolean(r.nest_overflow));
 	json_object_set_new(root, "whole_run", o);
 	/* All instructions of the counted windows: in deterministic mode, their
@@ -274,7 +299,8 @@ int main(int argc, char **argv)
 	o = json_object();
 	json_object_set_new(o, "xen", json_integer((json_int_t)xen_total));
 	json_object_set_new(o, "guest", json_integer((json_int_t)guest_total));
-	json_object_set_new(o, "all", json_integer((json_int_t)(xen_total + guest_total)));
+	json_object_set_new(o, "other_guests", json_integer((json_int_t)others_total));
+	json_object_set_new(o, "all", json_integer((json_int_t)(xen_total + guest_total + others_total)));
 	json_object_set_new(root, "windows_instructions", o);
 	json_object_set_new(root, "folded", json_string("profile.folded"));
 
@@ -297,6 +323,8 @@ int main(int argc, char **argv)
 		fprintf(ff.f, "xen;[outside symbols] %" PRIu64 "\n", other_total);
 	if (guest_total)
 		fprintf(ff.f, "guest %" PRIu64 "\n", guest_total);
+	if (others_total)
+		fprintf(ff.f, "other-guests %" PRIu64 "\n", others_total);
 	ok = ok && !ferror(ff.f);
 	if (!ok || vtb_atomic_commit(&ff) != 0) {
 		vtb_atomic_abort(&ff);

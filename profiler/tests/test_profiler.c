@@ -96,7 +96,8 @@ static void test_raw_reads_fixture(void)
 	CHECK_STR(r.funcs[1].name, "inject");
 	CHECK(r.wins[2].xen == 40 && r.wins[2].nf == 2 && r.wins[2].exits[9] == 1);
 	CHECK(r.fd[r.wins[2].f0 + 1].func == 2 && r.fd[r.wins[2].f0 + 1].n == 20);
-	CHECK(r.total_xen == 1105 && r.exits[8] == 3);
+	CHECK(r.total_xen == 1105 && r.exits[8] == 3 && r.storm_exits[8] == 2 && r.total_low == 7);
+	CHECK(r.guest_base == 0x70000000 && r.x[1].storm == 0 && r.x[2].storm == 1);
 	prof_raw_free(&r);
 }
 
@@ -132,11 +133,14 @@ static void test_raw_rejects_damage(void)
 	expect_bad("vtb-prof-raw 1", "vtb-prof-raw 2", "bad.raw:1: not a version 1");
 	expect_bad("end 4\n", "", "truncated: no end record");
 	expect_bad("end 4", "end 5", "end says 5 ticks but there are 5 windows");
-	expect_bad("7:20 9:20", "7:20 9:21", "bad.raw:14: window 3: functions add up to 41");
+	expect_bad("7:20 9:20", "7:20 9:21", "bad.raw:16: window 3: functions add up to 41");
 	expect_bad("7:20 9:10", "7:20 8:10", "names function 8, not in the func list");
 	expect_bad("w 3 40", "w 4 40", "window 4 out of order");
-	expect_bad("x 2 9 10", "x 2 16 10", "malformed exit record");
+	expect_bad("x 2 9 1 10", "x 2 16 1 10", "malformed exit record");
+	expect_bad("x 2 9 1 10", "x 2 9 2 10", "malformed exit record");
 	expect_bad("exits 0 0 0 0 0 2", "exits 0 0 0 0 0 3", "do not add up to the totals");
+	expect_bad("total 1105 0 530 7 0", "total 1105 0 530 8 0", "do not add up to the totals");
+	expect_bad(" 1 0 0 0 0 0 0 0 7:20 9:15", " 2 0 0 0 0 0 0 0 7:20 9:15", "malformed storm exit count in window 2");
 	expect_bad("func 9 0x200300 45 idle", "func 9 0x200300 45", "malformed func record");
 	expect_bad("nest-overflow 0", "bogus 0", "unknown record 'bogus'");
 }
@@ -185,16 +189,19 @@ static void test_tool_profile(void)
 		json_object_get(j, "by_function"), "top"), 0), "name")), "inject");
 	CHECK(jint(j, "by_function.top.0.per_tick.min") == 20 && jint(j, "by_function.top.0.total") == 60);
 	CHECK(jint(j, "by_function.rest.total") == 45 && jint(j, "by_function.rest.functions") == 1);
-	CHECK(jint(j, "exits_per_tick.guest64_sync.total") == 3);
+	/* Storm exits: sync 1, 0, 1; every guest's: 1, 1, 1. */
+	CHECK(jint(j, "exits_per_tick.guest64_sync.total") == 2);
+	CHECK(jint(j, "all_guests_exits_per_tick.guest64_sync.total") == 3);
 	CHECK(jint(j, "exits_per_tick.guest64_irq.max") == 1);
+	CHECK(jint(j, "other_guests_per_tick.max") == 7);
 	CHECK(jint(j, "el2_exceptions_per_tick.el2_irq.total") == 2);
-	/* Exit costs of the exits begun in windows 2..4 (tick 1..3): 35, 30, 30. */
-	CHECK(jint(j, "exit_cost.guest64_sync.n") == 3 && jint(j, "exit_cost.guest64_sync.p50") == 30);
-	CHECK(jint(j, "windows_instructions.all") == 135);
+	/* Costs of the storm's exits begun in windows 2..4 (tick 1..3): 35, 30. */
+	CHECK(jint(j, "exit_cost.guest64_sync.n") == 2 && jint(j, "exit_cost.guest64_sync.p50") == 30);
+	CHECK(jint(j, "windows_instructions.all") == 142);
 	json_decref(j);
 	snprintf(path, sizeof(path), "%s/out/profile.folded", tmpdir);
 	folded = slurp(path);
-	CHECK_STR(folded, "xen;inject 60\nxen;idle 45\nguest 30\n");
+	CHECK_STR(folded, "xen;inject 60\nxen;idle 45\nguest 30\nother-guests 7\n");
 	free(folded);
 }
 
