@@ -44,7 +44,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define MAX_NEST 16
 
 enum { O_XEN_OTHER, O_STORM, O_LOW, O_UPPER, O_N };     /* owners after the Xen functions */
-enum { K_VEC = 1, K_ERET = 2, K_TICK = 4 };
+enum { K_VEC = 1, K_ERET = 2, K_TICK = 4, K_STAMP = 8 };
 
 struct spec {                   /* a segment whose first instruction needs a callback */
 	uint32_t owner, len;
@@ -68,6 +68,8 @@ struct exit_rec {
 	uint32_t cls;
 	uint32_t storm;         /* the storm guest was running when it exited */
 	uint64_t insns;         /* Xen instructions from the vector entry to the eret, both included */
+	uint32_t nstamp;        /* trace timestamp reads in it (not in nested exceptions) */
+	uint64_t first, last;   /* instructions from the vector entry to the first and last */
 };
 
 static struct prof_elf xen, guest;
@@ -78,6 +80,7 @@ static const unsigned char *entry_code;  /* the guest ELF's first 64 bytes */
 static uint64_t guest_base, guest_code_end;     /* its code once loaded: [base, end) */
 static int guest_known;
 static uint64_t storm_at_eret, low_at_eret, upper_at_eret, zero_exits;
+static uint32_t last_storm;
 
 static uint64_t *cnt, *prev;    /* per owner: Xen functions, then O_N */
 static size_t nf;
@@ -90,7 +93,9 @@ static struct fd *fdelta;
 static size_t nfd, cap_fd;
 static struct exit_rec *exrec;
 static size_t nexrec, cap_exrec;
-static struct { uint32_t cls, storm; uint64_t at; } nest[MAX_NEST];
+static struct { uint32_t cls, storm, nstamp; uint64_t at, first, last; } nest[MAX_NEST];
+static const char *stamp_prefix = "__insert_record";
+static unsigned char *is_stamp_func;    /* per Xen function: holds the trace timestamp read */
 static int depth, nest_overflow;
 static int oom;
 
@@ -201,20 +206,35 @@ static void on_special(unsigned int vcpu, void *ud)
 
 		exits[s->cls]++;
 		if (s->cls >= PROF_FIRST_LOWER) {
-			storm = cnt[nf + O_STORM] != storm_at_eret;
-			storm_exits[s->cls] += storm;
 			if (cnt[nf + O_STORM] == storm_at_eret && cnt[nf + O_LOW] == low_at_eret &&
-			    cnt[nf + O_UPPER] == upper_at_eret)
+			    cnt[nf + O_UPPER] == upper_at_eret) {
+				/* An interrupt taken at the eret, before the guest's
+				 * first instruction: the guest is the one that ran last
+				 * (a context switch in between would make it wrong). */
 				zero_exits++;
+				storm = last_storm;
+			} else {
+				storm = cnt[nf + O_STORM] != storm_at_eret;
+			}
+			last_storm = storm;
+			storm_exits[s->cls] += storm;
 		}
 		if (depth < MAX_NEST) {
 			nest[depth].cls = s->cls;
 			nest[depth].storm = storm;
+			nest[depth].nstamp = 0;
 			nest[depth].at = xen_total();
 		} else {
 			nest_overflow = 1;
 		}
 		depth++;
+	}
+	if ((s->kind & K_STAMP) && depth > 0 && depth <= MAX_NEST) {
+		uint64_t off = xen_total() - nest[depth - 1].at;
+
+		if (!nest[depth - 1].nstamp++)
+			nest[depth - 1].first = off;
+		nest[depth - 1].last = off;
 	}
 	cnt[s->owner] += s->len;
 	if (s->kind & K_ERET) {
@@ -228,7 +248,9 @@ static void on_special(unsigned int vcpu, void *ud)
 			exrec = grow(exrec, &cap_exrec, nexrec + 1, sizeof(*exrec));
 			if (exrec)
 				exrec[nexrec++] = (struct exit_rec){ nticks, nest[depth].cls,
-					nest[depth].storm, xen_total() - nest[depth].at };
+					nest[depth].storm, xen_total() - nest[depth].at, nest[depth].nstamp,
+					nest[depth].nstamp ? nest[depth].first : 0,
+					nest[depth].nstamp ? nest[depth].last : 0 };
 		}
 	}
 }
@@ -279,6 +301,9 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			}
 			if (in_xen && word_at(insn) == 0xd69f03e0)     /* eret */
 				kind |= K_ERET;
+			if (in_xen && owner < nf && is_stamp_func[owner] &&
+			    (word_at(insn) & 0xffffffe0) == 0xd53be020)   /* mrs xN, cntpct_el0 */
+				kind |= K_STAMP;
 			if (guest_known && va == tick_va)
 				kind |= K_TICK;
 			if (i > 0) {
@@ -364,8 +389,9 @@ static void write_raw(void)
 		fprintf(f, "\n");
 	}
 	for (size_t k = 0; k < nexrec; k++)
-		fprintf(f, "x %" PRIu64 " %" PRIu32 " %" PRIu32 " %" PRIu64 "\n", exrec[k].tick,
-			exrec[k].cls, exrec[k].storm, exrec[k].insns);
+		fprintf(f, "x %" PRIu64 " %" PRIu32 " %" PRIu32 " %" PRIu64 " %" PRIu32 " %" PRIu64 " %" PRIu64 "\n",
+			exrec[k].tick, exrec[k].cls, exrec[k].storm, exrec[k].insns, exrec[k].nstamp,
+			exrec[k].first, exrec[k].last);
 	fprintf(f, "end %zu\n", nticks ? nticks - 1 : 0);
 	if (oom || ferror(f) || vtb_atomic_commit(&a) != 0) {
 		vtb_atomic_abort(&a);
@@ -382,7 +408,7 @@ static void at_exit(qemu_plugin_id_t id, void *p)
 
 static int usage(const char *why)
 {
-	fprintf(stderr, "vtb-prof: %s (arguments: xen=XEN-SYMS,out=FILE[,guest=ELF][,tick=SYMBOL])\n", why);
+	fprintf(stderr, "vtb-prof: %s (arguments: xen=XEN-SYMS,out=FILE[,guest=ELF][,tick=SYMBOL][,stamp=PREFIX])\n", why);
 	return -1;
 }
 
@@ -403,6 +429,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			out_path = argv[i] + 4;
 		else if (!strncmp(argv[i], "tick=", 5))
 			tick_name = argv[i] + 5;
+		else if (!strncmp(argv[i], "stamp=", 6))
+			stamp_prefix = argv[i] + 6;
 		else
 			return usage("unknown argument");
 	}
@@ -438,7 +466,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	nf = xen.nfuncs;
 	cnt = calloc(nf + O_N, sizeof(*cnt));
 	prev = calloc(nf + O_N, sizeof(*prev));
-	if (!cnt || !prev) {
+	is_stamp_func = calloc(nf ? nf : 1, 1);
+	for (size_t i = 0; is_stamp_func && i < nf; i++)
+		is_stamp_func[i] = *stamp_prefix && !strncmp(xen.funcs[i].name, stamp_prefix, strlen(stamp_prefix));
+	if (!cnt || !prev || !is_stamp_func) {
 		fprintf(stderr, "vtb-prof: out of memory\n");
 		return -1;
 	}

@@ -284,15 +284,18 @@ int prof_raw_read(struct prof_raw *r, const char *path, char *err, size_t errlen
 		} else if (!strcmp(line, "x")) {
 			struct prof_xrec x;
 
-			uint64_t st;
+			uint64_t st, ns;
 
 			if (u64_tok(&s, &x.tick, 0) || u64_tok(&s, &v, 0) || v < PROF_FIRST_LOWER ||
-			    v >= PROF_NCLASS || u64_tok(&s, &st, 0) || st > 1 || u64_tok(&s, &x.insns, 0)) {
+			    v >= PROF_NCLASS || u64_tok(&s, &st, 0) || st > 1 || u64_tok(&s, &x.insns, 0) ||
+			    u64_tok(&s, &ns, 0) || ns > UINT32_MAX || u64_tok(&s, &x.first, 0) ||
+			    u64_tok(&s, &x.last, 0) || x.first > x.last || x.last > x.insns) {
 				bad(&d, "malformed exit record");
 				goto out;
 			}
 			x.cls = (uint32_t)v;
 			x.storm = (int)st;
+			x.nstamp = (uint32_t)ns;
 			if (grow((void **)&r->x, &cap_x, r->nx + 1, sizeof(*r->x))) {
 				bad(&d, "out of memory");
 				goto out;

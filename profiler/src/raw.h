@@ -39,7 +39,9 @@ struct prof_xrec {              /* one guest exit */
 	uint64_t tick;          /* handler entries seen before it began */
 	uint32_t cls;
 	int storm;              /* taken from the storm guest */
-	uint64_t insns;         /* Xen instructions from vector entry to the eret back, both included */
+	uint64_t insns;
+	uint32_t nstamp;        /* trace timestamp reads in it */
+	uint64_t first, last;   /* instructions from its vector entry to the first and last of them */         /* Xen instructions from vector entry to the eret back, both included */
 };
 
 struct prof_raw {

@@ -272,7 +272,20 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < r.nx; i++)
 			if (r.x[i].cls == (uint32_t)cl && r.x[i].storm && r.x[i].tick >= 1 && r.x[i].tick < r.ticks)
 				xv[n++] = r.x[i].insns;
-		json_object_set_new(o, prof_class_name[cl], dist(xv, n));
+		json_t *e = json_object();
+		size_t ns = 0;
+
+		json_object_set_new(e, "entry_to_eret", dist(xv, n));
+		/* Between the first and the last trace timestamp read of the exit
+		 * (GUEST_EXIT and GUEST_ENTRY in a traced Xen with tracing on):
+		 * what the trace's timestamps measure of it. */
+		for (size_t i = 0; i < r.nx; i++)
+			if (r.x[i].cls == (uint32_t)cl && r.x[i].storm && r.x[i].tick >= 1 &&
+			    r.x[i].tick < r.ticks && r.x[i].nstamp >= 2)
+				xv[ns++] = r.x[i].last - r.x[i].first;
+		if (ns)
+			json_object_set_new(e, "between_trace_stamps", dist(xv, ns));
+		json_object_set_new(o, prof_class_name[cl], e);
 		free(xv);
 	}
 	json_object_set_new(root, "exit_cost", o);
@@ -303,9 +316,10 @@ int main(int argc, char **argv)
 	json_object_set_new(o, "all", json_integer((json_int_t)(xen_total + guest_total + others_total)));
 	json_object_set_new(root, "windows_instructions", o);
 	json_object_set_new(root, "folded", json_string("profile.folded"));
+	json_object_set_new(root, "exits_csv", json_string("exits.csv"));
 
 	/* Write both files, or neither. */
-	struct vtb_atomic fj, ff;
+	struct vtb_atomic fj, ff, fx;
 	int ok;
 
 	if (vtb_mkdirs(out_dir) != 0)
@@ -316,6 +330,16 @@ int main(int argc, char **argv)
 		vtb_atomic_abort(&fj);
 		return die("cannot write in %s", out_dir);
 	}
+	if (vtb_atomic_open(&fx, out_dir, "exits.csv") != 0) {
+		vtb_atomic_abort(&ff);
+		vtb_atomic_abort(&fj);
+		return die("cannot write in %s", out_dir);
+	}
+	fprintf(fx.f, "seq,tick,class,guest,entry_to_eret,trace_stamps,first_stamp,last_stamp\n");
+	for (size_t i = 0; i < r.nx; i++)
+		fprintf(fx.f, "%zu,%" PRIu64 ",%s,%s,%" PRIu64 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 "\n", i + 1,
+			r.x[i].tick, prof_class_name[r.x[i].cls], r.x[i].storm ? "storm" : "other",
+			r.x[i].insns, r.x[i].nstamp, r.x[i].first, r.x[i].last);
 	ok = json_dumpf(root, fj.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', fj.f) != EOF;
 	for (size_t i = 0; i < r.nfuncs && ft[i].total; i++)
 		fprintf(ff.f, "xen;%s %" PRIu64 "\n", r.funcs[ft[i].func].name, ft[i].total);
@@ -325,9 +349,14 @@ int main(int argc, char **argv)
 		fprintf(ff.f, "guest %" PRIu64 "\n", guest_total);
 	if (others_total)
 		fprintf(ff.f, "other-guests %" PRIu64 "\n", others_total);
-	ok = ok && !ferror(ff.f);
-	if (!ok || vtb_atomic_commit(&ff) != 0) {
+	ok = ok && !ferror(ff.f) && !ferror(fx.f);
+	if (!ok || vtb_atomic_commit(&fx) != 0) {
+		vtb_atomic_abort(&fx);
 		vtb_atomic_abort(&ff);
+		vtb_atomic_abort(&fj);
+		return die("cannot write %s/exits.csv", out_dir);
+	}
+	if (vtb_atomic_commit(&ff) != 0) {
 		vtb_atomic_abort(&fj);
 		return die("cannot write %s/profile.folded", out_dir);
 	}

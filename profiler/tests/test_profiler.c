@@ -136,7 +136,8 @@ static void test_raw_rejects_damage(void)
 	expect_bad("7:20 9:20", "7:20 9:21", "bad.raw:16: window 3: functions add up to 41");
 	expect_bad("7:20 9:10", "7:20 8:10", "names function 8, not in the func list");
 	expect_bad("w 3 40", "w 4 40", "window 4 out of order");
-	expect_bad("x 2 9 1 10", "x 2 16 1 10", "malformed exit record");
+	expect_bad("x 2 9 1 10 2", "x 2 16 1 10 2", "malformed exit record");
+	expect_bad("x 2 9 1 10 2 2 8", "x 2 9 1 10 2 2 11", "malformed exit record");
 	expect_bad("x 2 9 1 10", "x 2 9 2 10", "malformed exit record");
 	expect_bad("exits 0 0 0 0 0 2", "exits 0 0 0 0 0 3", "do not add up to the totals");
 	expect_bad("total 1105 0 530 7 0", "total 1105 0 530 8 0", "do not add up to the totals");
@@ -196,12 +197,20 @@ static void test_tool_profile(void)
 	CHECK(jint(j, "other_guests_per_tick.max") == 7);
 	CHECK(jint(j, "el2_exceptions_per_tick.el2_irq.total") == 2);
 	/* Costs of the storm's exits begun in windows 2..4 (tick 1..3): 35, 30. */
-	CHECK(jint(j, "exit_cost.guest64_sync.n") == 2 && jint(j, "exit_cost.guest64_sync.p50") == 30);
+	CHECK(jint(j, "exit_cost.guest64_sync.entry_to_eret.n") == 2 &&
+	      jint(j, "exit_cost.guest64_sync.entry_to_eret.p50") == 30);
+	/* Between their trace stamps: 30 - 5 = 25, 25 - 5 = 20. */
+	CHECK(jint(j, "exit_cost.guest64_sync.between_trace_stamps.max") == 25);
+	CHECK(jint(j, "exit_cost.guest64_sync.between_trace_stamps.min") == 20);
 	CHECK(jint(j, "windows_instructions.all") == 142);
 	json_decref(j);
 	snprintf(path, sizeof(path), "%s/out/profile.folded", tmpdir);
 	folded = slurp(path);
 	CHECK_STR(folded, "xen;inject 60\nxen;idle 45\nguest 30\nother-guests 7\n");
+	free(folded);
+	snprintf(path, sizeof(path), "%s/out/exits.csv", tmpdir);
+	folded = slurp(path);
+	CHECK(folded && strstr(folded, "\n3,2,guest64_irq,storm,10,2,2,8\n"));
 	free(folded);
 }
 
