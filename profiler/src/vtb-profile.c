@@ -379,13 +379,14 @@ int main(int argc, char **argv)
 		printf("\n  EL2 exceptions per tick (mean):");
 		json_object_foreach(json_object_get(root, "el2_exceptions_per_tick"), k, e)
 			printf("  %s %.3f", k, json_real_value(json_object_get(e, "mean")));
-		printf("\n  top functions, instructions per tick (mean):\n");
+		printf("\n  top functions by instructions in the windows:  per tick mean, p50, share\n");
 		size_t idx;
 		json_array_foreach(json_object_get(json_object_get(root, "by_function"), "top"), idx, e) {
 			if (idx >= 10)
 				break;
-			printf("  %12.2f  %5.1f%%  %s\n",
+			printf("  %12.2f  %8" JSON_INTEGER_FORMAT "  %5.1f%%  %s\n",
 			       json_real_value(json_object_get(json_object_get(e, "per_tick"), "mean")),
+			       json_integer_value(json_object_get(json_object_get(e, "per_tick"), "p50")),
 			       100 * json_real_value(json_object_get(e, "share")),
 			       json_string_value(json_object_get(e, "name")));
 		}

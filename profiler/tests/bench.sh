@@ -10,7 +10,7 @@ cd "$top"
 cli_prog=profiler-bench
 . scripts/lib/cli.sh
 usage() { echo "usage: profiler/tests/bench.sh [--ticks N] [--idle wfi|spin] [--repeat N] [--xen-options STR]"; }
-ticks=2000 idle=wfi repeat=3 xen_opts=vtimer_delivery=software
+ticks=2000 idle=wfi repeat=5 xen_opts=vtimer_delivery=software
 while [ $# -gt 0 ]; do
   case "$1" in
     --ticks) cli_need_value "$@"; ticks=$2; shift ;;
@@ -36,20 +36,27 @@ trap 'rm -rf "$work"' EXIT
 bootargs="ticks=$ticks mode=periodic period_ns=100000 idle=$idle"
 plug="$top/profiler/build/vtb-prof.so,xen=${xen_img%/*}/xen-syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/prof.raw"
 
-best() { # PLUGIN_SPEC: the fastest of $repeat boots, in ms
-  local b="" t0 t1 ms
+# best PLUGIN_SPEC: the fastest of $repeat boots: "WALL_MS CPU_MS" (CPU = user + system of QEMU)
+best() {
+  local bw="" bc="" t0 t1 ms cpu
   for _ in $(seq "$repeat"); do
     t0=$(date +%s%N)
-    machine_run "$work/console.log" "$xen_img" "$xen_opts" "$bootargs" "$1" || cli_die "boot failed: $(head -c 300 "$work/console.log.stderr")"
+    TIMEFORMAT='%3U %3S'
+    cpu=$( { time machine_run "$work/console.log" "$xen_img" "$xen_opts" "$bootargs" "$1" >/dev/null; } 2>&1 ) ||
+      cli_die "boot failed: $(head -c 300 "$work/console.log.stderr")"
     t1=$(date +%s%N)
     ms=$(( (t1 - t0) / 1000000 ))
-    [ -n "$b" ] && [ "$b" -le "$ms" ] || b=$ms
+    cpu=$(awk -v u="${cpu% *}" -v s="${cpu#* }" 'BEGIN {printf "%d", (u + s) * 1000}')
+    [ -n "$bw" ] && [ "$bw" -le "$ms" ] || bw=$ms
+    [ -n "$bc" ] && [ "$bc" -le "$cpu" ] || bc=$cpu
   done
-  echo "$b"
+  echo "$bw $bc"
 }
-without=$(best "")
-with=$(best "$plug")
+read -r without without_cpu < <(best "")
+read -r with with_cpu < <(best "$plug")
 ratio=$(awk -v a="$with" -v b="$without" 'BEGIN {printf "%.2f", a / b}')
+cpu_ratio=$(awk -v a="$with_cpu" -v b="$without_cpu" 'BEGIN {printf "%.2f", a / b}')
 verdict=$(awk -v r="$ratio" 'BEGIN {print (r <= 2.0) ? "met" : "MISSED"}')
-echo "profiler bench: $ticks ticks, idle=$idle, $xen_opts, best of $repeat"
-echo "  without plugin: $without ms   with plugin: $with ms   ratio ${ratio}x   goal <= 2x: $verdict"
+echo "profiler bench: $ticks ticks, idle=$idle, $xen_opts, best of $repeat (the host's other load moves wall clock)"
+echo "  wall clock: without plugin $without ms, with $with ms: ${ratio}x (goal <= 2x: $verdict)"
+echo "  QEMU CPU time (user + system): without $without_cpu ms, with $with_cpu ms: ${cpu_ratio}x"
