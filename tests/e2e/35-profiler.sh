@@ -61,6 +61,8 @@ analyse "$out/plain" && analyse "$out/wfi" || tap_bail "vtb-analyze rejected a r
 tap_check "console log byte-identical with and without the plugin" cmp "$out/plain/console.log" "$out/wfi/console.log"
 tap_check "samples.csv byte-identical with and without the plugin" cmp "$out/plain/samples.csv" "$out/wfi/samples.csv"
 tap_is "the plugin saw every tick handler entry" "$(jq .ticks.handler_entries "$out/wfi/profile.json")" "$ticks"
+tap_check "profile.folded is flame-graph input (NAME;NAME COUNT lines)" \
+  awk 'NF != 2 || $2 !~ /^[0-9]+$/ || $1 !~ /^(xen;.+|guest|other-guests)$/ {exit 1} END {exit NR == 0}' "$out/wfi/profile.folded"
 tap_is "WFI guest: one trapped WFI (guest64_sync) per tick (p50)" \
   "$(jq '.exits_per_tick.guest64_sync.p50' "$out/wfi/profile.json")" 1
 
