@@ -33,9 +33,10 @@ missing_host() {
 
 need=$(missing_host | tr '\n' ' ')
 if [ "$check_only" = 1 ]; then
-  [ -z "$need" ] && [ -f "$cache/.complete-$list_hash" ] && exit 0
+  [ -z "$need" ] && [ -f "$cache/.complete-$list_hash" ] && [ -f "$cache/src/qemu/qemu-plugin.h" ] && exit 0
   [ -n "$need" ] && echo "missing packages: $need"
   [ -f "$cache/.complete-$list_hash" ] || echo "missing download cache: $cache"
+  [ -f "$cache/src/qemu/qemu-plugin.h" ] || echo "missing QEMU plugin header: $cache/src/qemu/qemu-plugin.h"
   exit 1
 fi
 
@@ -86,5 +87,27 @@ if [ ! -f "$cache/.complete-$list_hash" ]; then
       ls "${p}"_*_arm64.deb "${p}"_*_all.deb >/dev/null 2>&1 || apt-get download "$p:arm64" >/dev/null 2>&1 || apt-get download "$p" >/dev/null
     done)
   touch "$cache/.complete-$list_hash"
+fi
+
+# The profiler's TCG plugin (profiler/) compiles against the plugin API of the
+# QEMU installed here: the header comes from the same version's source package.
+qemu_ver=$(dpkg-query -W -f='${source:Version}' qemu-system-arm 2>/dev/null || true)
+[ -n "$qemu_ver" ] || { echo "install-deps: qemu-system-arm is not installed: cannot fetch its plugin header" >&2; exit 1; }
+qsrc=$cache/src/qemu
+if [ "$(cat "$qsrc/qemu-plugin.version" 2>/dev/null)" != "$qemu_ver" ]; then
+  echo "==> fetching QEMU $qemu_ver's source package for its plugin header"
+  mkdir -p "$qsrc"
+  if ! ls "$qsrc"/qemu_"${qemu_ver#*:}".dsc >/dev/null 2>&1; then
+    (cd "$qsrc" && apt-get source --download-only "qemu=$qemu_ver" >/dev/null 2>&1) ||
+      { echo "install-deps: apt-get source qemu=$qemu_ver failed (is the main suite's deb-src enabled?)" >&2; exit 1; }
+  fi
+  upstream=${qemu_ver#*:}; upstream=${upstream%-*}
+  orig=$(ls "$qsrc"/qemu_"$upstream".orig.tar.* 2>/dev/null | head -1)
+  [ -n "$orig" ] || { echo "install-deps: no qemu_$upstream.orig.tar.* in $qsrc" >&2; exit 1; }
+  tar -xaOf "$orig" --wildcards '*/include/qemu/qemu-plugin.h' > "$qsrc/qemu-plugin.h.tmp" 2>/dev/null &&
+    grep -q '^#define QEMU_PLUGIN_VERSION' "$qsrc/qemu-plugin.h.tmp" ||
+    { rm -f "$qsrc/qemu-plugin.h.tmp"; echo "install-deps: $orig has no include/qemu/qemu-plugin.h" >&2; exit 1; }
+  mv "$qsrc/qemu-plugin.h.tmp" "$qsrc/qemu-plugin.h"
+  echo "$qemu_ver" > "$qsrc/qemu-plugin.version"
 fi
 echo "==> dependencies ready (cache: $cache)"
