@@ -36,6 +36,7 @@ USAGE
 }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/platform/lib/boot.sh"
 die() { echo "run-dom0-capture: $*" >&2; exit 1; }
 log() { echo "run-dom0-capture: $*" >&2; }
 
@@ -70,15 +71,15 @@ done
 [ -n "$raw" ] && [ -n "$guest" ] || { echo "run-dom0-capture: --raw and --guest are required (see --help)" >&2; exit 2; }
 [ ! -e "$raw" ] || die "'$raw' already exists"
 case "$mode" in
-  realtime) accel=(-smp "$smp"); : "${wall:=600}" ;;
-  deterministic) accel=(-smp 1 -icount shift=0,sleep=off); : "${wall:=2400}" ;;
+  realtime) accel=(--smp "$smp"); : "${wall:=600}" ;;
+  deterministic) accel=(); : "${wall:=2400}" ;;
   *) die "--mode must be realtime or deterministic, got '$mode'" ;;
 esac
 for v in vcpus timeout smp tbuf_pages wall out_size; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--${v//_/-} must be a positive integer, got '${!v}'"
 done
 [[ $mask =~ ^0[xX][0-9a-fA-F]+$ ]] || die "--mask must be hex like 0x0002f000, got '$mask'"
-for t in qemu-system-aarch64 tar timeout cpio gzip; do
+for t in tar timeout cpio gzip; do
   command -v "$t" >/dev/null || die "missing host tool '$t' (run scripts/install-deps.sh)"
 done
 
@@ -126,25 +127,15 @@ xen_cmd="dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all tbuf_
 [ "$trace_from_boot" = 1 ] && xen_cmd="$xen_cmd tevt_mask=$mask"
 xen_cmd="$xen_cmd${xen_args:+ $xen_args}"
 dom0_cmd="console=hvc0 earlycon=xen rdinit=/init quiet"
-qemu=(qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a57 -m 2G
-      "${accel[@]}" -display none -monitor none -serial stdio -nic none -no-reboot
-      -kernel "$xen" -append "$xen_cmd"
-      -device "guest-loader,addr=0x49000000,kernel=$dom0/Image,bootargs=$dom0_cmd"
-      -device "guest-loader,addr=0x50000000,initrd=$tmp/initrd.cpio.gz"
-      -drive "file=$tmp/out.img,format=raw,if=none,id=vout"
-      -device virtio-blk-device,drive=vout,serial=vtb-out)
+vtb_qemu_argv qemu --mode "$mode" "${accel[@]}" --memory 2G --xen "$xen" --xen-args "$xen_cmd" \
+  --kernel "$dom0/Image" --bootargs "$dom0_cmd" --initrd "$tmp/initrd.cpio.gz" \
+  --drive "$tmp/out.img" --drive-serial vtb-out || die "no QEMU command line for this boot"
 
 log "booting Xen + dom0 ($mode mode, wall-clock limit ${wall}s)"
 t0=$(date +%s.%N)
-set +e
-if [ "$verbose" = 1 ]; then
-  timeout -k 10 "$wall" "${qemu[@]}" < /dev/null 2>&1 | tee "$tmp/serial.log" >&2
-  qrc=${PIPESTATUS[0]}
-else
-  timeout -k 10 "$wall" "${qemu[@]}" < /dev/null > "$tmp/serial.log" 2>&1
-  qrc=$?
-fi
-set -e
+tee=(); [ "$verbose" = 0 ] || tee=(--tee)
+vtb_boot "${tee[@]}" "$wall" "$tmp/serial.log" "$tmp/serial.log" -- "${qemu[@]}" || true
+qrc=$vtb_boot_rc
 t1=$(date +%s.%N)
 wall_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 
@@ -161,7 +152,8 @@ cp "$tmp/serial.log" "$tmp/raw/serial.log"
 {
   echo "platform=emulated-xen-dom0"
   echo "mode=$mode"
-  echo "qemu=$(qemu-system-aarch64 --version | head -1)"
+  echo "machine=$(basename "$(vtb_machine_file)" .conf)"
+  echo "qemu=$("${qemu[0]}" --version | head -1)"
   echo "qemu_args=${qemu[*]:1}"
   echo "qemu_rc=$qrc"
   echo "wall_s=$wall_s"

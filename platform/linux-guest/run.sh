@@ -48,7 +48,6 @@ die() { echo "linux-guest: $1" >&2; exit "${2:-1}"; }
 case "$mode" in deterministic|realtime) ;; *) die "--mode must be deterministic or realtime, not '$mode'" 2 ;; esac
 # The storm arguments travel inside a quoted kernel parameter.
 case "$storm_args" in *'"'*) die "--storm-args must not contain a double quote" 2 ;; esac
-command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 not installed"
 
 if [ -z "$xen" ]; then
   xen=$("$top/tracing/build-xen.sh" 2>/dev/null | tail -1) || die "tracing/build-xen.sh failed"
