@@ -1,42 +1,45 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Boot build/vtb-guest.img as a dom0less domU (domain 1, no dom0) under Xen in
 # QEMU and print the console. Xen prints the domU's console_io writes as
 # "(d1) ..." lines only with guest_loglvl=all. A domU's SYSTEM_OFF ends the
 # domain, not the machine, so this stops QEMU once the report's E line (or an
-# error line) has appeared.
+# error line) has appeared. The machine and its QEMU command lines (the tree
+# dump and the boot) come from platform/machine (docs/machine.md).
 #   run-domu.sh [--xen XEN_IMG] [--realtime] [--timeout SECS] [BOOTARGS...]
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-xen='' clock="-icount shift=0,sleep=off" secs=300
+cli_prog=run-domu.sh
+. "$root/scripts/lib/cli.sh"
+. "$root/platform/lib/boot.sh"
+xen='' mode=deterministic secs=300
 while [ $# -gt 0 ]; do
 	case $1 in
-	--xen) xen=$2; shift 2 ;;
-	--realtime) clock=; shift ;;
-	--timeout) secs=$2; shift 2 ;;
+	--xen) cli_need_value "$@"; xen=$2; shift 2 ;;
+	--realtime) mode=realtime; shift ;;
+	--timeout) cli_need_value "$@"; cli_uint --timeout "$2"; secs=$2; shift 2 ;;
+	-h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
-	-*) echo "run-domu.sh: unknown option $1" >&2; exit 2 ;;
+	-*) cli_usage_error "unknown option $1" ;;
 	*) break ;;
 	esac
 done
 img=$here/build/vtb-guest.img
-[ -f "$img" ] || { echo "run-domu.sh: $img missing: run make -C $here" >&2; exit 2; }
+[ -f "$img" ] || cli_usage_error "$img missing: run make -C $here"
 [ -n "$xen" ] || xen=$("$root/tracing/build-xen.sh" | tail -n 1)
-[ -f "$xen" ] || { echo "run-domu.sh: no Xen image at '$xen'" >&2; exit 2; }
+[ -f "$xen" ] || cli_usage_error "no Xen image at '$xen'"
 bootargs=$*
-case $bootargs in *\"*|*\\*) echo "run-domu.sh: bootargs may not contain quotes or backslashes" >&2; exit 2 ;; esac
+case $bootargs in *\"*|*\\*) cli_usage_error "bootargs may not contain quotes or backslashes" ;; esac
 
 tmp=$(mktemp -d)
-qpid=
-cleanup() { [ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT INT TERM
 
-machine="virt,virtualization=on,gic-version=3"
-qemu_base="-machine $machine -cpu cortex-a57 -smp 1 -m 1G -nographic -no-reboot -net none"
 modaddr=0x4a000000
 size=$(stat -c %s "$img")
-# shellcheck disable=SC2086
-qemu-system-aarch64 $qemu_base -machine dumpdtb="$tmp/virt.dtb" >/dev/null 2>&1
+# The tree Xen boots with is the machine's own (same CPUs, memory, GIC) plus
+# the domain nodes under /chosen.
+vtb_qemu_argv dump --mode "$mode" --dumpdtb "$tmp/virt.dtb" || exit 2
+"${dump[@]}" > /dev/null 2>&1 < /dev/null || cli_die "QEMU could not dump the machine's device tree"
 dtc -q -I dtb -O dts -o "$tmp/virt.dts" "$tmp/virt.dtb"
 cat >> "$tmp/virt.dts" <<DTS
 / {
@@ -59,25 +62,9 @@ cat >> "$tmp/virt.dts" <<DTS
 DTS
 dtc -q -I dts -O dtb -o "$tmp/domu.dtb" "$tmp/virt.dts"
 
-# shellcheck disable=SC2086
-timeout "$secs" qemu-system-aarch64 $qemu_base $clock -dtb "$tmp/domu.dtb" \
-	-kernel "$xen" -device "loader,file=$img,addr=$modaddr,force-raw=on" \
-	> "$tmp/console" 2>&1 &
-qpid=$!
-while kill -0 "$qpid" 2>/dev/null; do
-	if grep -q -e '@VTB [0-9]* [0-9]* E ' -e 'vtb-guest: error' "$tmp/console"; then
-		sleep 1
-		break
-	fi
-	sleep 1
-done
+vtb_qemu_argv qemu --mode "$mode" --dtb "$tmp/domu.dtb" --xen "$xen" --loader "$img@$modaddr" || exit 2
 rc=0
-if kill -0 "$qpid" 2>/dev/null; then
-	kill "$qpid"
-	wait "$qpid" 2>/dev/null || true
-else
-	wait "$qpid" || rc=$?
-fi
-qpid=
+vtb_boot --until '@VTB [0-9]* [0-9]* E |vtb-guest: error' "$secs" "$tmp/console" "$tmp/console" -- "${qemu[@]}" || rc=1
 cat "$tmp/console"
-if ! grep -q "@VTB [0-9]* [0-9]* E " "$tmp/console"; then [ "$rc" -ne 0 ] || rc=1; exit "$rc"; fi
+[ "$rc" = 0 ] || cli_die "$vtb_boot_why"
+grep -q "@VTB [0-9]* [0-9]* E " "$tmp/console" || exit 1

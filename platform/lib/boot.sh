@@ -90,8 +90,16 @@ vtb_boot() {
     0) return 0 ;;
     124|137)
       vtb_boot_why="watchdog: the machine did not power off within ${wall}s; last console line: $(
-        tail -c 300 "$console" 2>/dev/null | tr -d '\r' | grep -av '^$' | tail -1)" ;;
-    *) vtb_boot_why="$1 exited with $vtb_boot_rc: $(head -c 300 "$err" 2>/dev/null | tr '\n' ' ')" ;;
+        vtb_boot_peek tail "$console" | tr -d '\r' | grep -av '^$' | tail -1)" ;;
+    *) vtb_boot_why="$1 exited with $vtb_boot_rc: $(vtb_boot_peek head "$err" | tr '\n' ' ')" ;;
   esac
   return 1
+}
+
+# vtb_boot_peek head|tail FILE: 300 bytes of a log for a message; nothing for
+# /dev/stdout and the like, which may be a terminal a read would wait on.
+vtb_boot_peek() {
+  case "$2" in /dev/*) return 0 ;; esac
+  [ -f "$2" ] && "$1" -c 300 "$2" 2>/dev/null
+  return 0
 }

@@ -117,8 +117,11 @@ static void add_xen_boot(struct builder *bd, const struct mach_desc *d, const st
 {
 	add(bd, "-kernel");
 	add(bd, b->xen);
-	add(bd, "-append");
-	add(bd, b->xen_args ? b->xen_args : "");
+	/* Without -append Xen reads its options from the tree (dom0less). */
+	if (b->xen_args) {
+		add(bd, "-append");
+		add(bd, b->xen_args);
+	}
 	if (b->kernel) {
 		char *o = strdup("");
 		o = opt_append(o, "addr", d->kernel_addr);

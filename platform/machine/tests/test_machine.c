@@ -119,7 +119,7 @@ static void test_dom0less(void)
 	const char *boot[] = { "--dtb", "/t/domu.dtb", "--xen", "/x/xen.img", "--loader", "/g/a@b.img@0x4a000000", NULL };
 	CHECK_STR(argv_of(&gicv3, boot),
 		  BASE DET_MACHINE "-cpu\ncortex-a57\n-smp\n1\n-m\n1G\n-icount\nshift=0,sleep=off\n" CONSOLE("stdio")
-		  "-dtb\n/t/domu.dtb\n-kernel\n/x/xen.img\n-append\n\n"
+		  "-dtb\n/t/domu.dtb\n-kernel\n/x/xen.img\n"
 		  "-device\nloader,file=/g/a@b.img,addr=0x4a000000,force-raw=on\n");
 }
 
