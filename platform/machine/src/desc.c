@@ -1,21 +1,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "desc.h"
+#include "errmsg.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 bool mach_is_memory_size(const char *s)
 {
@@ -62,13 +53,13 @@ static int set_key(struct mach_desc *d, const char *k, const char *v, bool *seen
 {
 	if (strcmp(k, "gic") == 0) {
 		if (strcmp(v, "2") != 0 && strcmp(v, "3") != 0)
-			return fail(err, errlen, "%s: gic must be 2 or 3, not '%s'", where, v);
+			return mach_errf(err, errlen, "%s: gic must be 2 or 3, not '%s'", where, v);
 		d->gic = v[0] - '0';
 		return 0;
 	}
 	if (strcmp(k, "el2") == 0) {
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
-			return fail(err, errlen, "%s: el2 must be on or off, not '%s'", where, v);
+			return mach_errf(err, errlen, "%s: el2 must be on or off, not '%s'", where, v);
 		d->el2 = strcmp(v, "on") == 0;
 		return 0;
 	}
@@ -76,12 +67,12 @@ static int set_key(struct mach_desc *d, const char *k, const char *v, bool *seen
 		if (strcmp(k, str_keys[i].name) != 0)
 			continue;
 		if (strlen(v) >= MACH_FIELD)
-			return fail(err, errlen, "%s: value of %s is too long", where, k);
+			return mach_errf(err, errlen, "%s: value of %s is too long", where, k);
 		strcpy((char *)d + str_keys[i].off, v);
 		seen[i] = true;
 		return 0;
 	}
-	return fail(err, errlen, "%s: unknown key '%s'", where, k);
+	return mach_errf(err, errlen, "%s: unknown key '%s'", where, k);
 }
 
 int mach_desc_parse(struct mach_desc *d, const char *text, const char *origin,
@@ -93,7 +84,7 @@ int mach_desc_parse(struct mach_desc *d, const char *text, const char *origin,
 	bool seen[N_STR_KEYS] = { false };
 	char *copy = strdup(text);
 	if (!copy)
-		return fail(err, errlen, "%s: out of memory", origin);
+		return mach_errf(err, errlen, "%s: out of memory", origin);
 	int rc = 0, lineno = 0;
 	for (char *line = copy, *next; line && rc == 0; line = next) {
 		next = strchr(line, '\n');
@@ -107,7 +98,7 @@ int mach_desc_parse(struct mach_desc *d, const char *text, const char *origin,
 		snprintf(where, sizeof where, "%s:%d", origin, lineno);
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			rc = fail(err, errlen, "%s: expected 'key = value'", where);
+			rc = mach_errf(err, errlen, "%s: expected 'key = value'", where);
 			break;
 		}
 		*eq = '\0';
@@ -121,15 +112,15 @@ int mach_desc_parse(struct mach_desc *d, const char *text, const char *origin,
 		return rc;
 	for (size_t i = 0; i < N_STR_KEYS; i++)
 		if (str_keys[i].required && !seen[i])
-			return fail(err, errlen, "%s: missing key '%s'", origin, str_keys[i].name);
+			return mach_errf(err, errlen, "%s: missing key '%s'", origin, str_keys[i].name);
 	if (d->gic < 0)
-		return fail(err, errlen, "%s: missing key 'gic'", origin);
+		return mach_errf(err, errlen, "%s: missing key 'gic'", origin);
 	if (!el2_set)
-		return fail(err, errlen, "%s: missing key 'el2'", origin);
+		return mach_errf(err, errlen, "%s: missing key 'el2'", origin);
 	if (!mach_is_memory_size(d->memory))
-		return fail(err, errlen, "%s: memory must be a size like 1G, not '%s'", origin, d->memory);
+		return mach_errf(err, errlen, "%s: memory must be a size like 1G, not '%s'", origin, d->memory);
 	if (!mach_is_hex_addr(d->kernel_addr) || !mach_is_hex_addr(d->initrd_addr))
-		return fail(err, errlen, "%s: kernel_addr and initrd_addr must be hex addresses", origin);
+		return mach_errf(err, errlen, "%s: kernel_addr and initrd_addr must be hex addresses", origin);
 	return 0;
 }
 
@@ -137,13 +128,13 @@ int mach_desc_load(struct mach_desc *d, const char *path, char *err, size_t errl
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return mach_errf(err, errlen, "%s: %s", path, strerror(errno));
 	char buf[16384];
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	int bad = ferror(f) || !feof(f);
 	fclose(f);
 	if (bad)
-		return fail(err, errlen, "%s: unreadable or larger than %zu bytes", path, sizeof buf - 1);
+		return mach_errf(err, errlen, "%s: unreadable or larger than %zu bytes", path, sizeof buf - 1);
 	buf[n] = '\0';
 	return mach_desc_parse(d, buf, path, err, errlen);
 }

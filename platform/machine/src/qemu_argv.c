@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "qemu_argv.h"
+#include "errmsg.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +42,15 @@ static void add_owned(struct builder *bd, char *s)
 }
 
 static void add(struct builder *bd, const char *s) { add_owned(bd, strdup(s)); }
+
+/* "OPTION VALUE", or nothing when the boot has no value for it. */
+static void add_opt(struct builder *bd, const char *option, const char *value)
+{
+	if (!value)
+		return;
+	add(bd, option);
+	add(bd, value);
+}
 
 static void addf(struct builder *bd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -99,91 +109,66 @@ static void add_clock(struct builder *bd, const struct mach_desc *d, const struc
 {
 	if (b->mode != MACH_DETERMINISTIC)
 		return;
-	add(bd, "-icount");
-	add(bd, d->icount);
-	if (d->rtc[0]) {
-		add(bd, "-rtc");
-		add(bd, d->rtc);
-	}
-	if (d->seed[0]) {
-		add(bd, "-seed");
-		add(bd, d->seed);
-	}
+	add_opt(bd, "-icount", d->icount);
+	add_opt(bd, "-rtc", d->rtc[0] ? d->rtc : NULL);
+	add_opt(bd, "-seed", d->seed[0] ? d->seed : NULL);
+}
+
+/* "-device TYPE,OPTS"; OPTS NULL (out of memory) fails the build. */
+static void add_device(struct builder *bd, const char *type, char *opts)
+{
+	add(bd, "-device");
+	if (opts)
+		addf(bd, "%s,%s", type, opts);
+	else
+		bd->failed = 1;
+	free(opts);
 }
 
 /* Xen is the kernel; dom0 and its initrd come through guest-loader devices,
  * which write the /chosen module nodes Xen looks for. */
 static void add_xen_boot(struct builder *bd, const struct mach_desc *d, const struct mach_boot *b)
 {
-	add(bd, "-kernel");
-	add(bd, b->xen);
+	add_opt(bd, "-kernel", b->xen);
 	/* Without -append Xen reads its options from the tree (dom0less). */
-	if (b->xen_args) {
-		add(bd, "-append");
-		add(bd, b->xen_args);
-	}
+	add_opt(bd, "-append", b->xen_args);
 	if (b->kernel) {
-		char *o = strdup("");
-		o = opt_append(o, "addr", d->kernel_addr);
+		char *o = opt_append(strdup(""), "addr", d->kernel_addr);
 		o = opt_append(o, "kernel", b->kernel);
-		o = opt_append(o, "bootargs", b->bootargs ? b->bootargs : "");
-		add(bd, "-device");
-		addf(bd, "guest-loader,%s", o ? o : "");
-		bd->failed |= !o;
-		free(o);
+		add_device(bd, "guest-loader", opt_append(o, "bootargs", b->bootargs ? b->bootargs : ""));
 	}
-	if (b->initrd) {
-		char *o = strdup("");
-		o = opt_append(o, "addr", d->initrd_addr);
-		o = opt_append(o, "initrd", b->initrd);
-		add(bd, "-device");
-		addf(bd, "guest-loader,%s", o ? o : "");
-		bd->failed |= !o;
-		free(o);
-	}
+	if (b->initrd)
+		add_device(bd, "guest-loader", opt_append(opt_append(strdup(""), "addr", d->initrd_addr),
+							  "initrd", b->initrd));
 	for (int i = 0; i < b->nloaders; i++) {
-		char *o = strdup("");
-		o = opt_append(o, "file", b->loaders[i].file);
+		char *o = opt_append(strdup(""), "file", b->loaders[i].file);
 		o = opt_append(o, "addr", b->loaders[i].addr);
-		o = opt_append(o, "force-raw", "on");
-		add(bd, "-device");
-		addf(bd, "loader,%s", o ? o : "");
-		bd->failed |= !o;
-		free(o);
+		add_device(bd, "loader", opt_append(o, "force-raw", "on"));
 	}
 }
 
 static void add_direct_boot(struct builder *bd, const struct mach_boot *b)
 {
-	add(bd, "-kernel");
-	add(bd, b->kernel);
-	if (b->initrd) {
-		add(bd, "-initrd");
-		add(bd, b->initrd);
-	}
-	if (b->bootargs) {
-		add(bd, "-append");
-		add(bd, b->bootargs);
-	}
+	add_opt(bd, "-kernel", b->kernel);
+	add_opt(bd, "-initrd", b->initrd);
+	add_opt(bd, "-append", b->bootargs);
 }
 
 static void add_drives(struct builder *bd, const struct mach_boot *b)
 {
 	for (int i = 0; i < b->ndrives; i++) {
-		char *f = mach_qemu_escape(b->drives[i].file);
+		char id[16];
+		snprintf(id, sizeof id, "vd%d", i);
+		char *f = opt_append(strdup(""), "file", b->drives[i].file);
 		add(bd, "-drive");
-		addf(bd, "file=%s,format=raw,if=none,id=vd%d", f ? f : "", i);
+		if (f)
+			addf(bd, "%s,format=raw,if=none,id=%s", f, id);
 		bd->failed |= !f;
 		free(f);
-		add(bd, "-device");
-		if (b->drives[i].serial) {
-			char *s = mach_qemu_escape(b->drives[i].serial);
-			addf(bd, "virtio-blk-device,drive=vd%d,serial=%s", i, s ? s : "");
-			bd->failed |= !s;
-			free(s);
-		} else {
-			addf(bd, "virtio-blk-device,drive=vd%d", i);
-		}
+		char *o = opt_append(strdup(""), "drive", id);
+		if (b->drives[i].serial)
+			o = opt_append(o, "serial", b->drives[i].serial);
+		add_device(bd, "virtio-blk-device", o);
 	}
 }
 
@@ -210,30 +195,21 @@ int mach_qemu_argv(const struct mach_desc *d, const struct mach_boot *b,
 	struct builder bd = { out, 0 };
 	add(&bd, d->qemu);
 	add_machine(&bd, d, b);
-	add(&bd, "-cpu");
-	add(&bd, d->cpu);
+	add_opt(&bd, "-cpu", d->cpu);
 	add(&bd, "-smp");
 	addf(&bd, "%u", b->smp);
-	add(&bd, "-m");
-	add(&bd, b->memory ? b->memory : d->memory);
+	add_opt(&bd, "-m", b->memory ? b->memory : d->memory);
 	add_clock(&bd, d, b);
 	/* The console is the one serial port; no monitor, display or network:
 	 * nothing but the boot's own images can reach the guest. -no-reboot
 	 * turns a guest's reset into the end of the run. */
-	add(&bd, "-display");
-	add(&bd, "none");
-	add(&bd, "-monitor");
-	add(&bd, "none");
-	add(&bd, "-serial");
-	add(&bd, b->serial);
-	add(&bd, "-nic");
-	add(&bd, "none");
+	add_opt(&bd, "-display", "none");
+	add_opt(&bd, "-monitor", "none");
+	add_opt(&bd, "-serial", b->serial);
+	add_opt(&bd, "-nic", "none");
 	add(&bd, "-no-reboot");
 	if (!b->dumpdtb) {
-		if (b->dtb) {
-			add(&bd, "-dtb");
-			add(&bd, b->dtb);
-		}
+		add_opt(&bd, "-dtb", b->dtb);
 		if (b->xen)
 			add_xen_boot(&bd, d, b);
 		else
@@ -243,8 +219,7 @@ int mach_qemu_argv(const struct mach_desc *d, const struct mach_boot *b,
 	}
 	if (bd.failed) {
 		mach_argv_free(out);
-		snprintf(err, errlen, "command line too long or out of memory");
-		return -1;
+		return mach_errf(err, errlen, "command line too long or out of memory");
 	}
 	return 0;
 }
