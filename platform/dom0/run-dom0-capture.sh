@@ -115,7 +115,7 @@ if [ -n "$ramdisk" ]; then cp "$ramdisk" "$tmp/in/vtb-in/ramdisk.img"; args+=(--
 [ -z "$cpus" ] || args+=(--cpus "$cpus")
 printf '%s\n' "${args[@]}" > "$tmp/in/vtb-in/args"
 (cd "$tmp/in" && find vtb-in -exec touch -h -d @0 {} + && find vtb-in -print0 | LC_ALL=C sort -z |
-   cpio --null -o -H newc -R 0:0 --quiet) | gzip -1n > "$tmp/in.cpio.gz"
+   cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -1n > "$tmp/in.cpio.gz"
 cat "$dom0/initramfs.cpio.gz" "$tmp/in.cpio.gz" > "$tmp/initrd.cpio.gz"
 truncate -s "${out_size}M" "$tmp/out.img"
 
