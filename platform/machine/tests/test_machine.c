@@ -47,6 +47,8 @@ static char *argv_of(const struct mach_desc *d, const char *const *opts)
 
 #define BASE "qemu-system-aarch64\n-machine\n"
 #define DET_MACHINE "virt,virtualization=on,gic-version=3,dtb-randomness=off\n"
+/* What every deterministic boot gets from virt-gicv3.conf. */
+#define DET_CLOCK "-icount\nshift=0,sleep=off\n-rtc\nbase=2024-01-01T00:00:00,clock=vm\n"
 #define CONSOLE(s) "-display\nnone\n-monitor\nnone\n-serial\n" s "\n-nic\nnone\n-no-reboot\n"
 
 static void test_description_file(void)
@@ -56,6 +58,7 @@ static void test_description_file(void)
 	CHECK(gicv3.gic == 3 && gicv3.el2);
 	CHECK_STR(gicv3.cpu, "cortex-a57");
 	CHECK_STR(gicv3.icount, "shift=0,sleep=off");
+	CHECK_STR(gicv3.rtc, "base=2024-01-01T00:00:00,clock=vm");
 	CHECK_STR(gicv3.kernel_addr, "0x49000000");
 	struct mach_desc v2;
 	CHECK(mach_desc_load(&v2, "../machines/virt-gicv2.conf", err, sizeof err) == 0);
@@ -69,7 +72,7 @@ static void test_emulated_deterministic(void)
 			    "--xen", "/x/xen.img", "--xen-args", "dom0_mem=128M console=dtuart noreboot vtimer_delivery=direct",
 			    "--kernel", "/g/vtb-guest.img", "--bootargs", "ticks=2000 mode=periodic period_ns=100000", NULL };
 	CHECK_STR(argv_of(&gicv3, o),
-		  BASE DET_MACHINE "-cpu\ncortex-a57\n-smp\n1\n-m\n1G\n-icount\nshift=0,sleep=off\n"
+		  BASE DET_MACHINE "-cpu\ncortex-a57\n-smp\n1\n-m\n1G\n" DET_CLOCK
 		  CONSOLE("file:/r/console.log")
 		  "-kernel\n/x/xen.img\n-append\ndom0_mem=128M console=dtuart noreboot vtimer_delivery=direct\n"
 		  "-device\nguest-loader,addr=0x49000000,kernel=/g/vtb-guest.img,bootargs=ticks=2000 mode=periodic period_ns=100000\n");
@@ -99,7 +102,7 @@ static void test_dom0_capture(void)
 			    "--kernel", "/d/Image", "--bootargs", "console=hvc0 earlycon=xen rdinit=/init quiet",
 			    "--initrd", "/t/initrd.cpio.gz", "--drive", "/t/out.img", "--drive-serial", "vtb-out", NULL };
 	CHECK_STR(argv_of(&gicv3, o),
-		  BASE DET_MACHINE "-cpu\ncortex-a57\n-smp\n1\n-m\n2G\n-icount\nshift=0,sleep=off\n"
+		  BASE DET_MACHINE "-cpu\ncortex-a57\n-smp\n1\n-m\n2G\n" DET_CLOCK
 		  CONSOLE("stdio")
 		  "-kernel\n/x/xen.img\n-append\ndom0_mem=512M,max:512M console=dtuart\n"
 		  "-device\nguest-loader,addr=0x49000000,kernel=/d/Image,bootargs=console=hvc0 earlycon=xen rdinit=/init quiet\n"
@@ -115,10 +118,10 @@ static void test_dom0less(void)
 	const char *dump[] = { "--dumpdtb", "/t/virt.dtb", NULL };
 	CHECK_STR(argv_of(&gicv3, dump),
 		  BASE "virt,virtualization=on,gic-version=3,dtb-randomness=off,dumpdtb=/t/virt.dtb\n"
-		  "-cpu\ncortex-a57\n-smp\n1\n-m\n1G\n-icount\nshift=0,sleep=off\n" CONSOLE("stdio"));
+		  "-cpu\ncortex-a57\n-smp\n1\n-m\n1G\n" DET_CLOCK CONSOLE("stdio"));
 	const char *boot[] = { "--dtb", "/t/domu.dtb", "--xen", "/x/xen.img", "--loader", "/g/a@b.img@0x4a000000", NULL };
 	CHECK_STR(argv_of(&gicv3, boot),
-		  BASE DET_MACHINE "-cpu\ncortex-a57\n-smp\n1\n-m\n1G\n-icount\nshift=0,sleep=off\n" CONSOLE("stdio")
+		  BASE DET_MACHINE "-cpu\ncortex-a57\n-smp\n1\n-m\n1G\n" DET_CLOCK CONSOLE("stdio")
 		  "-dtb\n/t/domu.dtb\n-kernel\n/x/xen.img\n"
 		  "-device\nloader,file=/g/a@b.img,addr=0x4a000000,force-raw=on\n");
 }
