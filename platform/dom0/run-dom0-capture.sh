@@ -36,58 +36,59 @@ USAGE
 }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+cli_prog=run-dom0-capture
+. "$top/scripts/lib/cli.sh"
 . "$top/platform/lib/boot.sh"
-die() { echo "run-dom0-capture: $*" >&2; exit 1; }
 log() { echo "run-dom0-capture: $*" >&2; }
 
 raw= guest= cmdline= ramdisk= vcpus=1 memory= mask=0x0102f000 timeout=120 vuart=0
 cpus='' trace_from_boot=0 mode=realtime smp=2 xen= tbuf_pages=256 xen_args= wall= out_size=512 verbose=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --raw) raw=$2; shift ;;
-    --guest) guest=$2; shift ;;
-    --cmdline) cmdline=$2; shift ;;
-    --ramdisk) ramdisk=$2; shift ;;
-    --vcpus) vcpus=$2; shift ;;
-    --memory) memory=$2; shift ;;
-    --mask) mask=$2; shift ;;
-    --timeout) timeout=$2; shift ;;
-    --cpus) cpus=$2; shift ;;
+    --raw) cli_need_value "$@"; raw=$2; shift ;;
+    --guest) cli_need_value "$@"; guest=$2; shift ;;
+    --cmdline) cli_need_value "$@"; cmdline=$2; shift ;;
+    --ramdisk) cli_need_value "$@"; ramdisk=$2; shift ;;
+    --vcpus) cli_need_value "$@"; vcpus=$2; shift ;;
+    --memory) cli_need_value "$@"; memory=$2; shift ;;
+    --mask) cli_need_value "$@"; mask=$2; shift ;;
+    --timeout) cli_need_value "$@"; timeout=$2; shift ;;
+    --cpus) cli_need_value "$@"; cpus=$2; shift ;;
     --vuart) vuart=1 ;;
     --trace-from-boot) trace_from_boot=1 ;;
-    --mode) mode=$2; shift ;;
-    --smp) smp=$2; shift ;;
-    --xen) xen=$2; shift ;;
-    --tbuf-pages) tbuf_pages=$2; shift ;;
-    --xen-args) xen_args=$2; shift ;;
-    --wall-timeout) wall=$2; shift ;;
-    --out-size) out_size=$2; shift ;;
+    --mode) cli_need_value "$@"; mode=$2; shift ;;
+    --smp) cli_need_value "$@"; smp=$2; shift ;;
+    --xen) cli_need_value "$@"; xen=$2; shift ;;
+    --tbuf-pages) cli_need_value "$@"; tbuf_pages=$2; shift ;;
+    --xen-args) cli_need_value "$@"; xen_args=$2; shift ;;
+    --wall-timeout) cli_need_value "$@"; wall=$2; shift ;;
+    --out-size) cli_need_value "$@"; out_size=$2; shift ;;
     -v) verbose=1 ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "run-dom0-capture: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
-[ -n "$raw" ] && [ -n "$guest" ] || { echo "run-dom0-capture: --raw and --guest are required (see --help)" >&2; exit 2; }
-[ ! -e "$raw" ] || die "'$raw' already exists"
+[ -n "$raw" ] && [ -n "$guest" ] || cli_usage_error "--raw and --guest are required (see --help)"
+[ ! -e "$raw" ] || cli_die "'$raw' already exists"
 case "$mode" in
   realtime) accel=(--smp "$smp"); : "${wall:=600}" ;;
   deterministic) accel=(); : "${wall:=2400}" ;;
-  *) die "--mode must be realtime or deterministic, got '$mode'" ;;
+  *) cli_usage_error "--mode must be realtime or deterministic, got '$mode'" ;;
 esac
 for v in vcpus timeout smp tbuf_pages wall out_size; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--${v//_/-} must be a positive integer, got '${!v}'"
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || cli_usage_error "--${v//_/-} must be a positive integer, got '${!v}'"
 done
-[[ $mask =~ ^0[xX][0-9a-fA-F]+$ ]] || die "--mask must be hex like 0x0002f000, got '$mask'"
+[[ $mask =~ ^0[xX][0-9a-fA-F]+$ ]] || cli_usage_error "--mask must be hex like 0x0002f000, got '$mask'"
 for t in tar timeout cpio gzip; do
-  command -v "$t" >/dev/null || die "missing host tool '$t' (run scripts/install-deps.sh)"
+  command -v "$t" >/dev/null || cli_die "missing host tool '$t' (run scripts/install-deps.sh)"
 done
 
-dom0=$("$top/platform/dom0/build-initramfs.sh" -q | tail -1) || die "building the dom0 failed"
+dom0=$("$top/platform/dom0/build-initramfs.sh" -q | tail -1) || cli_die "building the dom0 failed"
 if [ -z "$xen" ]; then
-  xen=$("$top/tracing/build-xen.sh" -q | tail -1) || die "building Xen failed"
+  xen=$("$top/tracing/build-xen.sh" -q | tail -1) || cli_die "building Xen failed"
 fi
-[ -f "$xen" ] || die "Xen image '$xen' not found"
+[ -f "$xen" ] || cli_die "Xen image '$xen' not found"
 if [ "$guest" = testdomu ]; then
   guest=$dom0/Image
   [ -n "$ramdisk" ] || ramdisk=$dom0/testdomu.cpio.gz
@@ -95,9 +96,9 @@ if [ "$guest" = testdomu ]; then
   : "${memory:=256}"
 fi
 : "${memory:=64}"
-[ -f "$guest" ] || die "guest image '$guest' not found"
-[ -z "$ramdisk" ] || [ -f "$ramdisk" ] || die "ramdisk '$ramdisk' not found"
-case "$cmdline" in *$'\n'*) die "--cmdline may not contain newlines" ;; esac
+[ -f "$guest" ] || cli_die "guest image '$guest' not found"
+[ -z "$ramdisk" ] || [ -f "$ramdisk" ] || cli_die "ramdisk '$ramdisk' not found"
+case "$cmdline" in *$'\n'*) cli_usage_error "--cmdline may not contain newlines" ;; esac
 
 mkdir -p "$(dirname "$raw")"
 tmp=$(mktemp -d "$raw.tmp.XXXXXX")
@@ -129,7 +130,7 @@ xen_cmd="$xen_cmd${xen_args:+ $xen_args}"
 dom0_cmd="console=hvc0 earlycon=xen rdinit=/init quiet"
 vtb_qemu_argv qemu --mode "$mode" "${accel[@]}" --memory 2G --xen "$xen" --xen-args "$xen_cmd" \
   --kernel "$dom0/Image" --bootargs "$dom0_cmd" --initrd "$tmp/initrd.cpio.gz" \
-  --drive "$tmp/out.img" --drive-serial vtb-out || die "no QEMU command line for this boot"
+  --drive "$tmp/out.img" --drive-serial vtb-out || cli_die "no QEMU command line for this boot"
 
 log "booting Xen + dom0 ($mode mode, wall-clock limit ${wall}s)"
 t0=$(date +%s.%N)
@@ -175,7 +176,7 @@ fi
 if [ -n "$why" ]; then
   rm -rf "$raw.failed"
   mv "$tmp/raw" "$raw.failed"
-  die "$why (serial log: $raw.failed/serial.log)"
+  cli_die "$why (serial log: $raw.failed/serial.log)"
 fi
 mv "$tmp/raw" "$raw"
 log "done in ${wall_s}s wall-clock: trace $(wc -c < "$raw/trace.xentrace") bytes"
