@@ -34,6 +34,13 @@ vtb_qemu_argv() {
   return "$rc"
 }
 
+# vtb_machine_ready: the description's emulator is installed (for tests
+# that skip without it); its name on stdout.
+vtb_machine_ready() {
+  local probe
+  vtb_qemu_argv probe --dumpdtb /dev/null 2>/dev/null && command -v "${probe[0]}"
+}
+
 # vtb_boot [--tee] [--until ERE] [--console FILE] WALL OUT ERR -- ARGV...
 # Runs one boot (ARGV from vtb_qemu_argv) with no input, QEMU's stdout in
 # OUT and its stderr in ERR (the same file: both together), and kills it

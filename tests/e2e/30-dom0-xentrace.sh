@@ -11,7 +11,9 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/tap.sh"
+. "$top/platform/lib/boot.sh"
 
+vtb_machine_ready >/dev/null || tap_skip_all "the machine's emulator is not installed (platform/machines/)"
 for t in aarch64-linux-gnu-gcc aarch64-linux-gnu-objcopy cpio dpkg-deb od; do
   command -v "$t" >/dev/null || tap_skip_all "host tool '$t' missing (scripts/install-deps.sh)"
 done

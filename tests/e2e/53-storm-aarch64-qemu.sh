@@ -13,6 +13,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/platform/lib/kernel-image.sh"
 
 command -v jq >/dev/null || tap_skip_all "jq not installed"
+vtb_machine_ready >/dev/null || tap_skip_all "the machine's emulator is not installed (platform/machines/)"
 storm=$top/bench/build/aarch64/vtimer_storm
 [ -x "$storm" ] || make -C "$top/bench" aarch64 >/dev/null 2>&1 || true
 [ -x "$storm" ] || tap_skip_all "no aarch64 vtimer_storm (aarch64-linux-gnu-gcc and libc6-dev-arm64-cross needed)"
