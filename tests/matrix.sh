@@ -4,23 +4,26 @@
 # the storm guest and check every tick was delivered: 0 lost, 0 spurious on
 # every vCPU.  `make test` runs it short; `make soak` runs 10^6 ticks a cell.
 #   tests/matrix.sh [--ticks N] [--out DIR] [--cells LIST] [--paths LIST]
-# Prints one row per cell and path; exit 1 if any cell broke its expectation.
+# TAP: one test point per cell and path; a known failure is a TODO point that
+# must still fail the way it is known to. Exit 1 if any point failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cli_prog=matrix
+. "$top/scripts/lib/cli.sh"
+. "$top/tests/lib/tap.sh"
 ticks=500 out=$top/build/test-results/matrix cells="" paths="stock direct"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --ticks) ticks=$2; shift ;;
-    --out) out=$2; shift ;;
-    --cells) cells=${2//,/ }; shift ;;
-    --paths) paths=${2//,/ }; shift ;;
+    --ticks) cli_need_value "$@"; cli_uint --ticks "$2"; ticks=$2; shift ;;
+    --out) cli_need_value "$@"; out=$(cli_abs "$2"); shift ;;
+    --cells) cli_need_value "$@"; cells=${2//,/ }; shift ;;
+    --paths) cli_need_value "$@"; paths=${2//,/ }; shift ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) echo "matrix: unknown option '$1'" >&2; exit 2 ;;
+    *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
-case "$ticks" in ''|*[!0-9]*) echo "matrix: --ticks needs a number" >&2; exit 2 ;; esac
+cd "$top"
 
 # name|platform mode|Xen options|guest boot arguments
 all_cells=(
@@ -44,6 +47,7 @@ all_cells=(
 #   PPI at once; EL2 takes it although the guest masks IRQs, and the old vGIC
 #   injects it without re-sampling the timer's level (KVM re-samples mapped
 #   level interrupts): one spurious interrupt per tick, nothing lost.
+known_cell() { case "$1/$2" in stock/unmask-first|direct/unmask-first) return 0 ;; esac; return 1; }
 known_failure() { # path cell lost spurious -> prints the note, or fails
   case "$1/$2" in
     stock/unmask-first) [ "$3" -gt 0 ] && echo "known stock failure: $3 lost" ;;
@@ -52,11 +56,11 @@ known_failure() { # path cell lost spurious -> prints the note, or fails
   esac
 }
 
-xen=$(./tracing/build-xen.sh -q | tail -1) || { echo "matrix: Xen build failed"; exit 1; }
-make -s -C bench/guest_kernels all >/dev/null && make -s -C analysis all >/dev/null || { echo "matrix: build failed"; exit 1; }
+xen=$(./tracing/build-xen.sh -q | tail -1) || tap_bail "Xen build failed"
+make -s -C bench/guest_kernels all >/dev/null && make -s -C analysis all >/dev/null || tap_bail "build failed"
 mkdir -p "$out"
-bad=0
-printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s  %s\n' cell path mode taken lost spur p50_ticks max result
+row() { printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s\n' "$@"; }
+tap_diag "$(row cell path mode taken lost spur p50_ticks max)"
 for c in "${all_cells[@]}"; do
   IFS='|' read -r name mode xopts gargs <<< "$c"
   [ -z "$cells" ] || [[ " $cells " == *" $name "* ]] || continue
@@ -82,26 +86,29 @@ for c in "${all_cells[@]}"; do
         --mode "$mode" --timeout $((600 + ticks / 500)) --log "$d/console.log" 2> "$d/platform.err"
       rc=$?
     fi
+    point="$p/$name: every tick delivered, nothing spurious"
     if [ "$rc" != 0 ] || ! ./analysis/bin/vtb-analyze --log "$d/console.log" --out-dir "$d" --platform-mode "$mode" 2> "$d/analyze.err"; then
-      printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s  %s\n' "$name" "$p" "$mode" - - - - - "FAIL: $(cat "$d/platform.err" "$d/analyze.err" | head -1)"
-      bad=$((bad + 1)); continue
+      tap_not_ok "$point"
+      tap_diag "$(row "$name" "$p" "$mode" - - - - -)" "$(cat "$d/platform.err" "$d/analyze.err" 2>/dev/null | head -1)"
+      continue
     fi
     s=$d/summary.json
     read -r taken lost spur p50 max < <(jq -r '[.counts.taken, .counts.lost, .counts.spurious, .latency_ticks.p50, .latency_ticks.max] | @tsv' "$s")
     # Every vCPU's own counts must be clean too (cpuK_* keys of multi-vCPU reports).
     percpu_bad=$(jq -r '[.trailer // {} | to_entries[] | select(.key | test("^cpu[0-9]+_(lost|spurious)$")) | select((.value | tonumber) != 0)] | length' "$s")
-    result=ok
-    case "$p/$name" in
-      stock/unmask-first|direct/unmask-first)
-        note=$(known_failure "$p" "$name" "$lost" "$spur") && result="ok ($note)" \
-          || { result="FAIL: known failure not reproduced as expected"; bad=$((bad + 1)); } ;;
-      *)
-        if [ "$lost" != 0 ] || [ "$spur" != 0 ] || [ "$percpu_bad" != 0 ] || [ "$taken" != "$(jq .counts.ticks "$s")" ]; then
-          result="FAIL"; bad=$((bad + 1))
-        fi ;;
-    esac
-    printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s  %s\n' "$name" "$p" "$mode" "$taken" "$lost" "$spur" "$p50" "$max" "$result"
+    clean=0
+    [ "$lost" = 0 ] && [ "$spur" = 0 ] && [ "$percpu_bad" = 0 ] && [ "$taken" = "$(jq .counts.ticks "$s")" ] && clean=1
+    tap_diag "$(row "$name" "$p" "$mode" "$taken" "$lost" "$spur" "$p50" "$max")"
+    if ! known_cell "$p" "$name"; then
+      if [ "$clean" = 1 ]; then tap_ok "$point"; else tap_not_ok "$point"; fi
+    elif note=$(known_failure "$p" "$name" "$lost" "$spur"); then
+      tap_xfail "$point" "$note" false # the cell failed the known way
+    elif [ "$clean" = 1 ]; then
+      tap_not_ok "$point # unexpected pass of a known failure"
+    else
+      tap_not_ok "$point # failed other than the known way"
+    fi
   done
 done
-echo "matrix: $bad cell(s) failed; raw logs in $out"
-[ "$bad" = 0 ]
+tap_diag "raw logs in $out"
+tap_done

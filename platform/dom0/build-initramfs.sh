@@ -23,22 +23,23 @@ here=$top/platform/dom0
 debs=${VTB_CACHE:-$top/cache}/debs
 build_root=$top/build/dom0
 quiet=0
+cli_prog=build-initramfs
+. "$top/scripts/lib/cli.sh"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --debs) debs=$(cd "$2" && pwd); shift ;;
-    --build-dir) build_root=$2; shift ;;
+    --debs) cli_need_value "$@"; debs=$(cd "$2" && pwd) || cli_usage_error "--debs: no such directory '$2'"; shift ;;
+    --build-dir) cli_need_value "$@"; build_root=$2; shift ;;
     -q) quiet=1 ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "build-initramfs: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
 log() { [ "$quiet" = 1 ] || echo "build-initramfs: $*" >&2; }
 . "$top/platform/lib/kernel-image.sh"
-die() { echo "build-initramfs: $*" >&2; exit 1; }
 
 for t in dpkg-deb cpio gzip aarch64-linux-gnu-objcopy; do
-  command -v "$t" >/dev/null || die "missing host tool '$t' (run scripts/install-deps.sh)"
+  command -v "$t" >/dev/null || cli_die "missing host tool '$t' (run scripts/install-deps.sh)"
 done
 
 # Userspace packages: the dom0 list plus busybox. The kernel comes from the
@@ -47,11 +48,11 @@ pkgs=$(cat "$top/scripts/deps/xen-dom0.arm64" "$top/scripts/deps/dom0.arm64" | s
 deb_files=()
 for p in $pkgs; do
   f=$(ls "$debs/${p}"_*_arm64.deb "$debs/${p}"_*_all.deb 2>/dev/null | sort -V | tail -1 || true)
-  [ -n "$f" ] || die "package $p not in $debs (run scripts/install-deps.sh)"
+  [ -n "$f" ] || cli_die "package $p not in $debs (run scripts/install-deps.sh)"
   deb_files+=("$f")
 done
 kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
-[ -n "$kdeb" ] || die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
+[ -n "$kdeb" ] || cli_die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
 
 # .deb file names carry name+version+arch, so names and sizes identify them.
 key=$( { for f in "${deb_files[@]}" "$kdeb"; do echo "$(basename "$f") $(stat -c %s "$f")"; done
@@ -92,16 +93,16 @@ find "$root" -name '*.a' -delete
 # (they need the Xen version from a helper we do not ship): call the tools
 # in /usr/lib/xen-4.17/bin directly instead.
 find "$root/usr/sbin" -type l -lname '*xen-utils-wrapper' -delete
-[ -x "$root/bin/busybox" ] || die "busybox-static did not provide /bin/busybox"
-[ -x "$root/usr/lib/xen-4.17/bin/xentrace" ] || die "xen-utils-4.17 did not provide xentrace"
+[ -x "$root/bin/busybox" ] || cli_die "busybox-static did not provide /bin/busybox"
+[ -x "$root/usr/lib/xen-4.17/bin/xentrace" ] || cli_die "xen-utils-4.17 did not provide xentrace"
 
 log "unpacking $(basename "$kdeb")"
 dpkg-deb -x "$kdeb" "$work/kernel"
 kver=$(ls "$work/kernel/lib/modules" | head -1)
-[ -n "$kver" ] || die "no modules in $(basename "$kdeb")"
+[ -n "$kver" ] || cli_die "no modules in $(basename "$kdeb")"
 vmlinuz=$work/kernel/boot/vmlinuz-$kver
-[ -f "$vmlinuz" ] || die "no /boot/vmlinuz-$kver in $(basename "$kdeb")"
-vtb_kernel_image "$vmlinuz" "$work/out/Image" || die "cannot make the kernel Image"
+[ -f "$vmlinuz" ] || cli_die "no /boot/vmlinuz-$kver in $(basename "$kdeb")"
+vtb_kernel_image "$vmlinuz" "$work/out/Image" || cli_die "cannot make the kernel Image"
 
 # Modules and their dependencies, from each module's own .modinfo (the .deb
 # ships no modules.dep: depmod runs at install time). Dependencies first.
@@ -114,7 +115,7 @@ order=()
 add_module() {
   local n=${1//-/_} d deps
   [ -n "${loaded[$n]:-}" ] && return 0
-  [ -n "${mod_path[$n]:-}" ] || die "module $1 not found in $(basename "$kdeb")"
+  [ -n "${mod_path[$n]:-}" ] || cli_die "module $1 not found in $(basename "$kdeb")"
   loaded[$n]=1
   deps=$(aarch64-linux-gnu-objcopy -O binary --only-section=.modinfo "${mod_path[$n]}" /dev/stdout | tr '\0' '\n' | sed -n 's/^depends=//p')
   for d in ${deps//,/ }; do add_module "$d"; done
@@ -139,7 +140,7 @@ echo "$kver" > "$root/etc/vtb-kernel-release"
 mkcpio() {
   # Fixed mtimes and sorted names: the same inputs give the same bytes.
   (cd "$1" && find . -exec touch -h -d @0 {} + && find . -print0 | LC_ALL=C sort -z |
-     cpio --null -o -H newc -R 0:0 --quiet) | gzip -9n > "$2"
+     cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > "$2"
 }
 log "packing initramfs"
 mkcpio "$root" "$work/out/initramfs.cpio.gz"

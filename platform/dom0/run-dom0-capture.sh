@@ -36,57 +36,59 @@ USAGE
 }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-die() { echo "run-dom0-capture: $*" >&2; exit 1; }
+cli_prog=run-dom0-capture
+. "$top/scripts/lib/cli.sh"
+. "$top/platform/lib/boot.sh"
 log() { echo "run-dom0-capture: $*" >&2; }
 
 raw= guest= cmdline= ramdisk= vcpus=1 memory= mask=0x0102f000 timeout=120 vuart=0
 cpus='' trace_from_boot=0 mode=realtime smp=2 xen= tbuf_pages=256 xen_args= wall= out_size=512 verbose=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --raw) raw=$2; shift ;;
-    --guest) guest=$2; shift ;;
-    --cmdline) cmdline=$2; shift ;;
-    --ramdisk) ramdisk=$2; shift ;;
-    --vcpus) vcpus=$2; shift ;;
-    --memory) memory=$2; shift ;;
-    --mask) mask=$2; shift ;;
-    --timeout) timeout=$2; shift ;;
-    --cpus) cpus=$2; shift ;;
+    --raw) cli_need_value "$@"; raw=$2; shift ;;
+    --guest) cli_need_value "$@"; guest=$2; shift ;;
+    --cmdline) cli_need_value "$@"; cmdline=$2; shift ;;
+    --ramdisk) cli_need_value "$@"; ramdisk=$2; shift ;;
+    --vcpus) cli_need_value "$@"; vcpus=$2; shift ;;
+    --memory) cli_need_value "$@"; memory=$2; shift ;;
+    --mask) cli_need_value "$@"; mask=$2; shift ;;
+    --timeout) cli_need_value "$@"; timeout=$2; shift ;;
+    --cpus) cli_need_value "$@"; cpus=$2; shift ;;
     --vuart) vuart=1 ;;
     --trace-from-boot) trace_from_boot=1 ;;
-    --mode) mode=$2; shift ;;
-    --smp) smp=$2; shift ;;
-    --xen) xen=$2; shift ;;
-    --tbuf-pages) tbuf_pages=$2; shift ;;
-    --xen-args) xen_args=$2; shift ;;
-    --wall-timeout) wall=$2; shift ;;
-    --out-size) out_size=$2; shift ;;
+    --mode) cli_need_value "$@"; mode=$2; shift ;;
+    --smp) cli_need_value "$@"; smp=$2; shift ;;
+    --xen) cli_need_value "$@"; xen=$2; shift ;;
+    --tbuf-pages) cli_need_value "$@"; tbuf_pages=$2; shift ;;
+    --xen-args) cli_need_value "$@"; xen_args=$2; shift ;;
+    --wall-timeout) cli_need_value "$@"; wall=$2; shift ;;
+    --out-size) cli_need_value "$@"; out_size=$2; shift ;;
     -v) verbose=1 ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "run-dom0-capture: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
-[ -n "$raw" ] && [ -n "$guest" ] || { echo "run-dom0-capture: --raw and --guest are required (see --help)" >&2; exit 2; }
-[ ! -e "$raw" ] || die "'$raw' already exists"
+[ -n "$raw" ] && [ -n "$guest" ] || cli_usage_error "--raw and --guest are required (see --help)"
+[ ! -e "$raw" ] || cli_die "'$raw' already exists"
 case "$mode" in
-  realtime) accel=(-smp "$smp"); : "${wall:=600}" ;;
-  deterministic) accel=(-smp 1 -icount shift=0,sleep=off); : "${wall:=2400}" ;;
-  *) die "--mode must be realtime or deterministic, got '$mode'" ;;
+  realtime) accel=(--smp "$smp"); : "${wall:=600}" ;;
+  deterministic) accel=(); : "${wall:=2400}" ;;
+  *) cli_usage_error "--mode must be realtime or deterministic, got '$mode'" ;;
 esac
 for v in vcpus timeout smp tbuf_pages wall out_size; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--${v//_/-} must be a positive integer, got '${!v}'"
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || cli_usage_error "--${v//_/-} must be a positive integer, got '${!v}'"
 done
-[[ $mask =~ ^0[xX][0-9a-fA-F]+$ ]] || die "--mask must be hex like 0x0002f000, got '$mask'"
-for t in qemu-system-aarch64 tar timeout cpio gzip; do
-  command -v "$t" >/dev/null || die "missing host tool '$t' (run scripts/install-deps.sh)"
+[[ $mask =~ ^0[xX][0-9a-fA-F]+$ ]] || cli_usage_error "--mask must be hex like 0x0002f000, got '$mask'"
+for t in tar timeout cpio gzip; do
+  command -v "$t" >/dev/null || cli_die "missing host tool '$t' (run scripts/install-deps.sh)"
 done
 
-dom0=$("$top/platform/dom0/build-initramfs.sh" -q | tail -1) || die "building the dom0 failed"
+dom0=$("$top/platform/dom0/build-initramfs.sh" -q | tail -1) || cli_die "building the dom0 failed"
 if [ -z "$xen" ]; then
-  xen=$("$top/tracing/build-xen.sh" -q | tail -1) || die "building Xen failed"
+  xen=$("$top/tracing/build-xen.sh" -q | tail -1) || cli_die "building Xen failed"
 fi
-[ -f "$xen" ] || die "Xen image '$xen' not found"
+[ -f "$xen" ] || cli_die "Xen image '$xen' not found"
 if [ "$guest" = testdomu ]; then
   guest=$dom0/Image
   [ -n "$ramdisk" ] || ramdisk=$dom0/testdomu.cpio.gz
@@ -94,9 +96,9 @@ if [ "$guest" = testdomu ]; then
   : "${memory:=256}"
 fi
 : "${memory:=64}"
-[ -f "$guest" ] || die "guest image '$guest' not found"
-[ -z "$ramdisk" ] || [ -f "$ramdisk" ] || die "ramdisk '$ramdisk' not found"
-case "$cmdline" in *$'\n'*) die "--cmdline may not contain newlines" ;; esac
+[ -f "$guest" ] || cli_die "guest image '$guest' not found"
+[ -z "$ramdisk" ] || [ -f "$ramdisk" ] || cli_die "ramdisk '$ramdisk' not found"
+case "$cmdline" in *$'\n'*) cli_usage_error "--cmdline may not contain newlines" ;; esac
 
 mkdir -p "$(dirname "$raw")"
 tmp=$(mktemp -d "$raw.tmp.XXXXXX")
@@ -114,7 +116,7 @@ if [ -n "$ramdisk" ]; then cp "$ramdisk" "$tmp/in/vtb-in/ramdisk.img"; args+=(--
 [ -z "$cpus" ] || args+=(--cpus "$cpus")
 printf '%s\n' "${args[@]}" > "$tmp/in/vtb-in/args"
 (cd "$tmp/in" && find vtb-in -exec touch -h -d @0 {} + && find vtb-in -print0 | LC_ALL=C sort -z |
-   cpio --null -o -H newc -R 0:0 --quiet) | gzip -1n > "$tmp/in.cpio.gz"
+   cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -1n > "$tmp/in.cpio.gz"
 cat "$dom0/initramfs.cpio.gz" "$tmp/in.cpio.gz" > "$tmp/initrd.cpio.gz"
 truncate -s "${out_size}M" "$tmp/out.img"
 
@@ -126,25 +128,15 @@ xen_cmd="dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all tbuf_
 [ "$trace_from_boot" = 1 ] && xen_cmd="$xen_cmd tevt_mask=$mask"
 xen_cmd="$xen_cmd${xen_args:+ $xen_args}"
 dom0_cmd="console=hvc0 earlycon=xen rdinit=/init quiet"
-qemu=(qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a57 -m 2G
-      "${accel[@]}" -display none -monitor none -serial stdio -nic none -no-reboot
-      -kernel "$xen" -append "$xen_cmd"
-      -device "guest-loader,addr=0x49000000,kernel=$dom0/Image,bootargs=$dom0_cmd"
-      -device "guest-loader,addr=0x50000000,initrd=$tmp/initrd.cpio.gz"
-      -drive "file=$tmp/out.img,format=raw,if=none,id=vout"
-      -device virtio-blk-device,drive=vout,serial=vtb-out)
+vtb_qemu_argv qemu --mode "$mode" "${accel[@]}" --memory 2G --xen "$xen" --xen-args "$xen_cmd" \
+  --kernel "$dom0/Image" --bootargs "$dom0_cmd" --initrd "$tmp/initrd.cpio.gz" \
+  --drive "$tmp/out.img" --drive-serial vtb-out || cli_die "no QEMU command line for this boot"
 
 log "booting Xen + dom0 ($mode mode, wall-clock limit ${wall}s)"
 t0=$(date +%s.%N)
-set +e
-if [ "$verbose" = 1 ]; then
-  timeout -k 10 "$wall" "${qemu[@]}" < /dev/null 2>&1 | tee "$tmp/serial.log" >&2
-  qrc=${PIPESTATUS[0]}
-else
-  timeout -k 10 "$wall" "${qemu[@]}" < /dev/null > "$tmp/serial.log" 2>&1
-  qrc=$?
-fi
-set -e
+tee=(); [ "$verbose" = 0 ] || tee=(--tee)
+vtb_boot "${tee[@]}" "$wall" "$tmp/serial.log" "$tmp/serial.log" -- "${qemu[@]}" || true
+qrc=$vtb_boot_rc
 t1=$(date +%s.%N)
 wall_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 
@@ -161,7 +153,8 @@ cp "$tmp/serial.log" "$tmp/raw/serial.log"
 {
   echo "platform=emulated-xen-dom0"
   echo "mode=$mode"
-  echo "qemu=$(qemu-system-aarch64 --version | head -1)"
+  echo "machine=$(basename "$(vtb_machine_file)" .conf)"
+  echo "qemu=$("${qemu[0]}" --version | head -1)"
   echo "qemu_args=${qemu[*]:1}"
   echo "qemu_rc=$qrc"
   echo "wall_s=$wall_s"
@@ -183,7 +176,7 @@ fi
 if [ -n "$why" ]; then
   rm -rf "$raw.failed"
   mv "$tmp/raw" "$raw.failed"
-  die "$why (serial log: $raw.failed/serial.log)"
+  cli_die "$why (serial log: $raw.failed/serial.log)"
 fi
 mv "$tmp/raw" "$raw"
 log "done in ${wall_s}s wall-clock: trace $(wc -c < "$raw/trace.xentrace") bytes"

@@ -25,36 +25,36 @@ debs=${VTB_CACHE:-$top/cache}/debs
 build_root=$top/build/linux-guest
 storm=""
 quiet=0
+cli_prog=linux-guest
+. "$top/scripts/lib/cli.sh"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --storm|--debs|--build-dir)
-      [ $# -ge 2 ] || { echo "linux-guest: $1 needs a value" >&2; exit 2; }
-      case "$1" in --storm) storm=$2 ;; --debs) debs=$2 ;; --build-dir) build_root=$2 ;; esac
-      shift ;;
+    --storm) cli_need_value "$@"; storm=$2; shift ;;
+    --debs) cli_need_value "$@"; debs=$2; shift ;;
+    --build-dir) cli_need_value "$@"; build_root=$2; shift ;;
     -q) quiet=1 ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "linux-guest: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
 log() { [ "$quiet" = 1 ] || echo "linux-guest: $*" >&2; }
 . "$top/platform/lib/kernel-image.sh"
-die() { echo "linux-guest: $*" >&2; exit 1; }
 
 for t in dpkg-deb cpio gzip sha256sum; do
-  command -v "$t" >/dev/null || die "missing host tool '$t'"
+  command -v "$t" >/dev/null || cli_die "missing host tool '$t'"
 done
 if [ -z "$storm" ]; then
   storm=$top/bench/build/aarch64/vtimer_storm
-  [ -x "$storm" ] || make -C "$top/bench" aarch64 >&2 || die "cannot build $storm (make -C bench aarch64)"
+  [ -x "$storm" ] || make -C "$top/bench" aarch64 >&2 || cli_die "cannot build $storm (make -C bench aarch64)"
 fi
-[ -f "$storm" ] || die "--storm: no such file '$storm'"
-[ "$(head -c 4 "$storm" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || die "$storm is not an ELF file"
-[ -d "$debs" ] || die "no .deb cache '$debs' (run scripts/install-deps.sh)"
+[ -f "$storm" ] || cli_die "--storm: no such file '$storm'"
+[ "$(head -c 4 "$storm" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || cli_die "$storm is not an ELF file"
+[ -d "$debs" ] || cli_die "no .deb cache '$debs' (run scripts/install-deps.sh)"
 bbdeb=$(ls "$debs"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -1 || true)
-[ -n "$bbdeb" ] || die "no busybox-static arm64 .deb in $debs (run scripts/install-deps.sh)"
+[ -n "$bbdeb" ] || cli_die "no busybox-static arm64 .deb in $debs (run scripts/install-deps.sh)"
 kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
-[ -n "$kdeb" ] || die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
+[ -n "$kdeb" ] || cli_die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
 
 # The kernel only depends on its .deb (name = package + version).
 kname=$(basename "$kdeb" .deb)
@@ -66,9 +66,9 @@ if [ ! -f "$kdir/Image" ]; then
   trap 'rm -rf "$kwork"' EXIT
   dpkg-deb -x "$kdeb" "$kwork/x"
   vmlinuz=$(ls "$kwork"/x/boot/vmlinuz-* 2>/dev/null | head -1)
-  [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-* in $(basename "$kdeb")"
+  [ -n "$vmlinuz" ] || cli_die "no /boot/vmlinuz-* in $(basename "$kdeb")"
   mkdir -p "$kwork/out"
-  vtb_kernel_image "$vmlinuz" "$kwork/out/Image" || die "cannot make the kernel Image"
+  vtb_kernel_image "$vmlinuz" "$kwork/out/Image" || cli_die "cannot make the kernel Image"
   basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$kwork/out/release"
   rm -rf "$kdir"
   mv "$kwork/out" "$kdir"
@@ -92,13 +92,13 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$work/bb" "$root"/{bin,proc,sys,dev,tmp} "$work/out"
 dpkg-deb -x "$bbdeb" "$work/bb"
-[ -x "$work/bb/bin/busybox" ] || die "$(basename "$bbdeb") did not provide /bin/busybox"
+[ -x "$work/bb/bin/busybox" ] || cli_die "$(basename "$bbdeb") did not provide /bin/busybox"
 cp "$work/bb/bin/busybox" "$root/bin/busybox"
 install -m 0755 "$storm" "$root/bin/vtimer_storm"
 install -m 0755 "$here/init" "$root/init"
 # Fixed mtimes, owners and order: the same inputs give the same bytes.
 (cd "$root" && find . -exec touch -h -d @0 {} + && find . -print0 | LC_ALL=C sort -z |
-   cpio --null -o -H newc -R 0:0 --quiet) | gzip -9n > "$work/out/initramfs.cpio.gz"
+   cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > "$work/out/initramfs.cpio.gz"
 ln -s "../kernel/$kname/Image" "$work/out/Image"
 { echo "kernel_deb=$(basename "$kdeb")"; echo "kernel_release=$(cat "$kdir/release")"
   echo "busybox_deb=$(basename "$bbdeb")"; echo "storm_sha256=$(sha256sum "$storm" | cut -c1-64)"

@@ -28,34 +28,36 @@ USAGE
 top=$(cd "$(dirname "$0")/../.." && pwd)
 log="" storm_args="-t1 -i100 -l2000" mode=deterministic smp=1 xen="" xen_args=""
 kernel_args="" dom0_mem=256M timeout=900 storm=""
+cli_prog=linux-guest
+. "$top/scripts/lib/cli.sh"
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --log|--storm-args|--mode|--smp|--xen|--xen-args|--kernel-args|--dom0-mem|--timeout|--storm)
-      [ $# -ge 2 ] || { echo "linux-guest: $1 needs a value" >&2; exit 2; }
-      case "$1" in
-        --log) log=$2 ;; --storm-args) storm_args=$2 ;; --mode) mode=$2 ;; --smp) smp=$2 ;;
-        --xen) xen=$2 ;; --xen-args) xen_args=$2 ;; --kernel-args) kernel_args=$2 ;;
-        --dom0-mem) dom0_mem=$2 ;; --timeout) timeout=$2 ;; --storm) storm=$2 ;;
-      esac
-      shift ;;
-    *) echo "linux-guest: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    --log) cli_need_value "$@"; log=$2; shift ;;
+    --storm-args) cli_need_value "$@"; storm_args=$2; shift ;;
+    --mode) cli_need_value "$@"; mode=$2; shift ;;
+    --smp) cli_need_value "$@"; smp=$2; shift ;;
+    --xen) cli_need_value "$@"; xen=$2; shift ;;
+    --xen-args) cli_need_value "$@"; xen_args=$2; shift ;;
+    --kernel-args) cli_need_value "$@"; kernel_args=$2; shift ;;
+    --dom0-mem) cli_need_value "$@"; dom0_mem=$2; shift ;;
+    --timeout) cli_need_value "$@"; timeout=$2; shift ;;
+    --storm) cli_need_value "$@"; storm=$2; shift ;;
+    *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
-die() { echo "linux-guest: $1" >&2; exit "${2:-1}"; }
-[ -n "$log" ] || die "--log is required" 2
-case "$mode" in deterministic|realtime) ;; *) die "--mode must be deterministic or realtime, not '$mode'" 2 ;; esac
+[ -n "$log" ] || cli_usage_error "--log is required"
+case "$mode" in deterministic|realtime) ;; *) cli_usage_error "--mode must be deterministic or realtime, not '$mode'" ;; esac
 # The storm arguments travel inside a quoted kernel parameter.
-case "$storm_args" in *'"'*) die "--storm-args must not contain a double quote" 2 ;; esac
-command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 not installed"
+case "$storm_args" in *'"'*) cli_usage_error "--storm-args must not contain a double quote" ;; esac
 
 if [ -z "$xen" ]; then
-  xen=$("$top/tracing/build-xen.sh" 2>/dev/null | tail -1) || die "tracing/build-xen.sh failed"
+  xen=$("$top/tracing/build-xen.sh" 2>/dev/null | tail -1) || cli_die "tracing/build-xen.sh failed"
 fi
-[ -f "$xen" ] || die "--xen: no such image '$xen'" 2
+[ -f "$xen" ] || cli_usage_error "--xen: no such image '$xen'"
 b=(); [ -z "$storm" ] || b=(--storm "$storm")
-gdir=$("$top/platform/linux-guest/build-initramfs.sh" -q "${b[@]}" | tail -1) || die "building the guest failed"
+gdir=$("$top/platform/linux-guest/build-initramfs.sh" -q "${b[@]}" | tail -1) || cli_die "building the guest failed"
 
 # quiet loglevel=0: no printk on the console, so nothing can land inside an
 # @VTB line. panic=-1: a dom0 panic reboots, which Xen's noreboot turns into
@@ -78,7 +80,7 @@ emu+=(--xen-args "dom0_max_vcpus=$([ "$mode" = realtime ] && echo "$smp" || echo
 rc=0
 # VTB_EMULATED: another platform script with emulated.sh's interface.
 "${VTB_EMULATED:-$top/platform/emulated.sh}" "${emu[@]}" || rc=$?
-[ "$rc" = 0 ] || die "platform/emulated.sh exited $rc (log: $log)"
+[ "$rc" = 0 ] || cli_die "platform/emulated.sh exited $rc (log: $log)"
 if grep -aq 'VTB-LINUX: storm done rc=0' "$log"; then exit 0; fi
 line=$(tr -d '\r' < "$log" | grep -a 'VTB-LINUX: FAIL' | head -1 || true)
-die "${line:-the storm did not report completion} (log: $log)"
+cli_die "${line:-the storm did not report completion} (log: $log)"
