@@ -5,7 +5,7 @@
 #   make bench      performance figures of our own tools (not timed tests)
 #   make fuzz       fuzz the parsers (ASan/UBSan)
 #   make soak       correctness matrix of both delivery paths, 10^6 ticks a cell (hours)
-SUBDIRS := lib analysis profiler bench/guest_kernels bench
+SUBDIRS := lib platform/machine analysis profiler bench/guest_kernels bench
 
 .PHONY: all test unit-test e2e-test bench fuzz soak clean deps
 all:

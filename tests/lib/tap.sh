@@ -14,9 +14,11 @@ tap_diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 # tap_check NAME CMD...: one test point, passed when CMD exits 0.
 tap_check() {
   local name=$1; shift
-  local out rc=0
-  out=$("$@" 2>&1) || rc=$?
-  if [ "$rc" = 0 ]; then tap_ok "$name"; else tap_not_ok "$name"; tap_diag "command: $*" "exit $rc" "$out"; fi
+  # Names with a tap_ prefix: a plain local 'out' would hide the caller's
+  # global of that name from the command being checked.
+  local tap_out_ tap_rc_=0
+  tap_out_=$("$@" 2>&1) || tap_rc_=$?
+  if [ "$tap_rc_" = 0 ]; then tap_ok "$name"; else tap_not_ok "$name"; tap_diag "command: $*" "exit $tap_rc_" "$tap_out_"; fi
   return 0
 }
 
