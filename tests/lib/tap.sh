@@ -13,12 +13,12 @@ tap_diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 # tap_check NAME CMD...: one test point, passed when CMD exits 0.
 tap_check() {
-  local name=$1; shift
+  local tap_name_=$1; shift
   # Names with a tap_ prefix: a plain local 'out' would hide the caller's
   # global of that name from the command being checked.
   local tap_out_ tap_rc_=0
   tap_out_=$("$@" 2>&1) || tap_rc_=$?
-  if [ "$tap_rc_" = 0 ]; then tap_ok "$name"; else tap_not_ok "$name"; tap_diag "command: $*" "exit $tap_rc_" "$tap_out_"; fi
+  if [ "$tap_rc_" = 0 ]; then tap_ok "$tap_name_"; else tap_not_ok "$tap_name_"; tap_diag "command: $*" "exit $tap_rc_" "$tap_out_"; fi
   return 0
 }
 
@@ -32,9 +32,9 @@ tap_skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 
 # tap_xfail NAME WHY CMD...: a known failure; it must still fail.
 tap_xfail() {
-  local name=$1 why=$2; shift 2
-  if "$@" >/dev/null 2>&1; then tap_not_ok "$name # unexpected pass of a known failure: $why"
-  else tap_n=$((tap_n + 1)); echo "not ok $tap_n - $name # TODO $why"; fi
+  local tap_name_=$1 tap_why_=$2; shift 2
+  if "$@" >/dev/null 2>&1; then tap_not_ok "$tap_name_ # unexpected pass of a known failure: $tap_why_"
+  else tap_n=$((tap_n + 1)); echo "not ok $tap_n - $tap_name_ # TODO $tap_why_"; fi
 }
 
 # tap_skip_all WHY: the whole file cannot run here.
