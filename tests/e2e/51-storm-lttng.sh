@@ -77,10 +77,10 @@ rc=0
 tap_is "reader rejects another run's JSON (exit)" "$rc" 1
 tap_check "the mismatch is named" grep -q 'latency n: trace 3000, storm JSON 2998' "$out/reader-other.err"
 
-# Not a trace: one line, exit 2.
+# Not a trace: bad input, one line, exit 1 (docs/conventions.md).
 mkdir -p "$out/empty"
 rc=0
 "$reader" "$out/empty" --expect "$out/storm.json" > /dev/null 2> "$out/reader-bad.err" || rc=$?
-tap_is "reader on a directory without a trace: exit" "$rc" 2
+tap_is "reader on a directory without a trace: exit" "$rc" 1
 tap_is "reader on a directory without a trace: error lines" "$(wc -l < "$out/reader-bad.err")" 1
 tap_done
