@@ -73,7 +73,7 @@ struct exit_rec {
 };
 
 static struct prof_elf xen, guest;
-static const char *xen_path, *guest_path, *out_path, *tick_name = "irq_handler";
+static const char *xen_path, *guest_path, *out_path, *tick_name = "guest_irq_handler";
 static uint64_t vec_base;
 static uint64_t tick_va, tick_off;
 static const unsigned char *entry_code;  /* the guest ELF's first 64 bytes */
