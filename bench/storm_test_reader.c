@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "storm_test_reader.h"
+#include "vtb/read_file.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -35,27 +36,10 @@ void storm_reader_cleanup(void)
 
 char *storm_reader_slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4097 > cap) {
-			char *b = realloc(buf, cap = 2 * cap + 8192);
-			if (!b) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = b;
-		}
-		got = fread(buf + n, 1, 4096, f);
-		n += got;
-	} while (got == 4096);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	char *buf;
+	size_t len;
+
+	return vtb_read_file(path, &buf, &len) == 0 ? buf : NULL;
 }
 
 int storm_reader_run(const char *text, char *err, size_t errlen)

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "fixture.h"
+#include "vtb/read_file.h"
 #include "unit.h"
 
 static const char *bin;
@@ -19,22 +20,10 @@ static char tmp[64];
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
 	char *buf;
-	long n;
+	size_t len;
 
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
+	return vtb_read_file(path, &buf, &len) == 0 ? buf : NULL;
 }
 
 static void spit(const char *path, const char *s, size_t n)

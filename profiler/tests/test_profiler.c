@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "elfsym.h"
+#include "vtb/read_file.h"
 #include "raw.h"
 #include "vtb/test.h"
 
@@ -32,22 +33,10 @@ static char *tmp_file(const char *name, const char *text)
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
 	char *buf;
-	long n;
+	size_t len;
 
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
+	return vtb_read_file(path, &buf, &len) == 0 ? buf : NULL;
 }
 
 static void test_elf_symbols(void)
