@@ -21,6 +21,8 @@ usage: platform/emulated.sh --xen IMG --kernel IMG --log FILE [options]
   --timeout SEC        wall-clock watchdog (default 600)
   --drive FILE         raw disk image exposed as a virtio-blk device (repeatable)
   --log FILE           where the serial console log goes
+  --plugin SPEC        TCG plugin, QEMU's form SO[,NAME=VALUE...] (deterministic
+                       mode only; repeatable; docs/profiler.md)
 VTB_MACHINE=NAME picks platform/machines/NAME.conf (default virt-gicv3).
 Exit: 0 the machine powered off by itself; 1 the boot failed (watchdog, or
 QEMU failed; one line on stderr says which); 2 bad usage.
@@ -33,7 +35,7 @@ cli_prog=emulated
 . "$top/platform/lib/boot.sh"
 
 xen="" kernel="" bootargs="" initrd="" xen_args="" dom0_mem=128M mode=deterministic
-smp=2 memory=1G timeout=600 log="" drives=()
+smp=2 memory=1G timeout=600 log="" drives=() plugins=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --xen) cli_need_value "$@"; xen=$2; shift ;;
@@ -48,6 +50,8 @@ while [ $# -gt 0 ]; do
     --timeout) cli_need_value "$@"; timeout=$2; shift ;;
     --drive) cli_need_value "$@"; drives+=(--drive "$2"); shift ;;
     --log) cli_need_value "$@"; log=$2; shift ;;
+    --plugin) cli_need_value "$@"; IFS=, read -ra p <<< "$2"; plugins+=(--plugin "${p[0]}")
+      for kv in "${p[@]:1}"; do plugins+=(--plugin-arg "$kv"); done; shift ;;
     -h|--help) usage; exit 0 ;;
     *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
@@ -58,9 +62,10 @@ done
 [ -n "$log" ] || cli_usage_error "--log is required"
 [ -z "$initrd" ] || [ -f "$initrd" ] || cli_usage_error "--initrd: no such file '$initrd'"
 cli_uint --timeout "$timeout"
+[ "${#plugins[@]}" = 0 ] || [ "$mode" = deterministic ] || cli_usage_error "--plugin needs --mode deterministic"
 
 boot=(--mode "$mode" --memory "$memory" --serial "file:$log" --xen "$xen"
-      --kernel "$kernel" --bootargs "$bootargs" "${drives[@]}")
+      --kernel "$kernel" --bootargs "$bootargs" "${drives[@]}" "${plugins[@]}")
 # Deterministic mode is one CPU whatever --smp says.
 [ "$mode" != realtime ] || boot+=(--smp "$smp")
 [ -z "$initrd" ] || boot+=(--initrd "$initrd")

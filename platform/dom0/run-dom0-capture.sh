@@ -30,6 +30,8 @@ usage: platform/dom0/run-dom0-capture.sh --raw DIR --guest IMAGE [options]
   --wall-timeout S   kill QEMU after S wall-clock seconds (default 600;
                      deterministic mode: 2400)
   --out-size MB      size of the results disk (default 512)
+  --plugin SPEC      TCG plugin, QEMU's form SO[,NAME=VALUE...] (deterministic
+                     mode only; repeatable; docs/profiler.md)
   -v                 also show the serial console while it runs
 Prints the RAW directory on its last line.
 USAGE
@@ -42,7 +44,7 @@ cli_prog=run-dom0-capture
 log() { echo "run-dom0-capture: $*" >&2; }
 
 raw= guest= cmdline= ramdisk= vcpus=1 memory= mask=0x0102f000 timeout=120 vuart=0
-cpus='' trace_from_boot=0 mode=realtime smp=2 xen= tbuf_pages=256 xen_args= wall= out_size=512 verbose=0
+plugins=() cpus='' trace_from_boot=0 mode=realtime smp=2 xen= tbuf_pages=256 xen_args= wall= out_size=512 verbose=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --raw) cli_need_value "$@"; raw=$2; shift ;;
@@ -63,6 +65,8 @@ while [ $# -gt 0 ]; do
     --xen-args) cli_need_value "$@"; xen_args=$2; shift ;;
     --wall-timeout) cli_need_value "$@"; wall=$2; shift ;;
     --out-size) cli_need_value "$@"; out_size=$2; shift ;;
+    --plugin) cli_need_value "$@"; IFS=, read -ra p <<< "$2"; plugins+=(--plugin "${p[0]}")
+      for kv in "${p[@]:1}"; do plugins+=(--plugin-arg "$kv"); done; shift ;;
     -v) verbose=1 ;;
     -h|--help) usage; exit 0 ;;
     *) cli_usage_error "unknown option '$1' (see --help)" ;;
@@ -76,6 +80,7 @@ case "$mode" in
   deterministic) accel=(); : "${wall:=2400}" ;;
   *) cli_usage_error "--mode must be realtime or deterministic, got '$mode'" ;;
 esac
+[ "${#plugins[@]}" = 0 ] || [ "$mode" = deterministic ] || cli_usage_error "--plugin needs --mode deterministic"
 for v in vcpus timeout smp tbuf_pages wall out_size; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || cli_usage_error "--${v//_/-} must be a positive integer, got '${!v}'"
 done
@@ -130,7 +135,7 @@ xen_cmd="$xen_cmd${xen_args:+ $xen_args}"
 dom0_cmd="console=hvc0 earlycon=xen rdinit=/init quiet"
 vtb_qemu_argv qemu --mode "$mode" "${accel[@]}" --memory 2G --xen "$xen" --xen-args "$xen_cmd" \
   --kernel "$dom0/Image" --bootargs "$dom0_cmd" --initrd "$tmp/initrd.cpio.gz" \
-  --drive "$tmp/out.img" --drive-serial vtb-out || cli_die "no QEMU command line for this boot"
+  --drive "$tmp/out.img" --drive-serial vtb-out "${plugins[@]}" || cli_die "no QEMU command line for this boot"
 
 log "booting Xen + dom0 ($mode mode, wall-clock limit ${wall}s)"
 t0=$(date +%s.%N)

@@ -15,9 +15,13 @@ rb_boot_variant() { # work name xen_img
   rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
   rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
+  # The instruction profile rides on the measured boot: the plugin only
+  # counts, and leaves every deterministic figure byte-identical (docs/profiler.md).
+  local plug=()
+  [ "$profile" = 0 ] || [ "$mode" != deterministic ] || plug=(--plugin "$top/profiler/build/vtb-prof.so,xen=${xen_img%/*}/xen-syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/raw/$name/profile.raw")
   ./platform/emulated.sh --xen "$xen_img" --kernel bench/guest_kernels/build/vtb-guest.img \
     --bootargs "$bootargs" --xen-args "$opts" --mode "$mode" --timeout "$timeout" \
-    --log "$work/raw/$name/console.log" \
+    --log "$work/raw/$name/console.log" "${plug[@]}" \
     || cli_die "[$name] platform run failed (console log: $work/raw/$name/console.log is discarded with the run)"
   rb_analyse_variant "$work" "$name"
 }

@@ -55,6 +55,11 @@ Platform options:
                        variant also runs as a domU of a Linux dom0 that
                        captures it with xentrace: exits per tick, latency
                        stages, hypervisor time, tracing perturbation)
+  --no-profile         skip the instruction profile of each variant's untraced
+                       boot (by default, in deterministic mode, the boot
+                       carries the vtb-prof TCG plugin: EL2 instructions per
+                       tick, by Xen function, exits by class; docs/profiler.md;
+                       never in realtime mode, whose counts are not time)
 
 Output options:
   --out DIR            results root (default results/)
@@ -82,7 +87,7 @@ rb_parse_options() {
   ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
   guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
   out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
-  project_patches=1 baseline="" history=1 positional=() target=emulated trace=1
+  project_patches=1 baseline="" history=1 positional=() target=emulated trace=1 profile=1
   while [ $# -gt 0 ]; do
     case "$1" in
       --ticks) cli_need_value "$@"; ticks=$2; shift ;;
@@ -105,6 +110,7 @@ rb_parse_options() {
       --baseline) cli_need_value "$@"; baseline=$2; shift ;;
       --no-history) history=0 ;;
       --no-trace) trace=0 ;;
+      --no-profile) profile=0 ;;
       --no-deps) do_deps=0 ;;
       -q|--quiet) quiet=1 ;;
       -h|--help) rb_usage; exit 0 ;;
