@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdiff.h"
 #include "raw.h"
 #include "vtb/atomic_file.h"
 #include "vtb/quantile.h"
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " TOOL " --raw FILE --out-dir DIR [--label NAME] [--top N] [--quiet]\n"
+		"       " TOOL " diff BASE_DIR NEW_DIR [options]   (compare two profiles; diff --help)\n"
 		"  --raw FILE     the vtb-prof plugin's output (docs/profiler.md)\n"
 		"  --out-dir DIR  where profile.json and profile.folded go (created)\n"
 		"  --label NAME   the variant's name in the output (default: profile)\n"
@@ -104,6 +106,8 @@ int main(int argc, char **argv)
 	char err[1024], buf[32];
 	struct prof_raw r;
 
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return prof_diff_main(argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': raw_path = optarg; break;

@@ -223,6 +223,112 @@ static void test_tool_errors(void)
 	CHECK(access(cmd, F_OK) != 0);   /* nothing written */
 }
 
+/* A fixture changed the way a planted patch changes Xen: two more
+ * instructions of "inject" in every window (20 -> 22 per tick). */
+static const char *planted_edits[][2] = {
+	{ "func 7 0x200200 60 inject", "func 7 0x200200 66 inject" },
+	{ "total 1105 ", "total 1111 " },
+	{ "w 2 35 ", "w 2 37 " },  { "w 3 40 ", "w 3 42 " },  { "w 4 30 ", "w 4 32 " },
+	{ "7:20 9:15", "7:22 9:15" }, { "7:20 9:20", "7:22 9:20" }, { "7:20 9:10", "7:22 9:10" },
+};
+
+static int write_planted(const char *path)
+{
+	char *text = slurp("tests/fixtures/small.raw");
+	FILE *f;
+
+	if (!text)
+		return -1;
+	for (size_t i = 0; i < sizeof(planted_edits) / sizeof(planted_edits[0]); i++) {
+		char *at = strstr(text, planted_edits[i][0]);
+		size_t a = strlen(planted_edits[i][0]), b = strlen(planted_edits[i][1]);
+		char *t;
+
+		if (!at || !(t = malloc(strlen(text) + b + 1))) {
+			free(text);
+			return -1;
+		}
+		sprintf(t, "%.*s%s%s", (int)(at - text), text, planted_edits[i][1], at + a);
+		free(text);
+		text = t;
+	}
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) == EOF || fclose(f)) {
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
+static void test_diff(void)
+{
+	char cmd[2048], path[600], *txt;
+	json_t *j;
+	json_error_t je;
+
+	snprintf(path, sizeof(path), "%s/planted.raw", tmpdir);
+	CHECK(write_planted(path) == 0);
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile --raw tests/fixtures/small.raw --out-dir %s/dA --label a --quiet && "
+		 "build/vtb-profile --raw %s --out-dir %s/dB --label b --quiet", tmpdir, path, tmpdir);
+	CHECK(run(cmd) == 0);
+	/* The same profile twice: no change, exit 0. */
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile diff %s/dA %s/dA > %s/same.txt", tmpdir, tmpdir, tmpdir);
+	CHECK(run(cmd) == 0);
+	snprintf(path, sizeof(path), "%s/same.txt", tmpdir);
+	txt = slurp(path);
+	CHECK(txt && strstr(txt, "verdict: same") && !strstr(txt, "moved"));
+	free(txt);
+	/* +2 of 35 per tick (p50) is +5.7 %: beyond the default 1 %, a regression. */
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile diff %s/dA %s/dB --top 1 --json %s/d.json --plot-data %s/d.dat "
+		 "> %s/reg.txt", tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+	CHECK(run(cmd) == 3);
+	snprintf(path, sizeof(path), "%s/d.json", tmpdir);
+	j = json_load_file(path, 0, &je);
+	CHECK(j != NULL);
+	if (j) {
+		json_t *m = json_array_get(json_object_get(j, "moved"), 0);
+
+		CHECK_STR(json_string_value(json_object_get(j, "verdict")), "regression");
+		CHECK(json_array_size(json_object_get(j, "moved")) == 1);
+		CHECK_STR(json_string_value(json_object_get(m, "name")), "inject");
+		CHECK_NEAR(json_number_value(json_object_get(m, "change_per_tick")), 2.0, 1e-12);
+		CHECK_NEAR(json_number_value(json_object_get(json_object_get(json_object_get(j, "el2_per_tick"), "p50"),
+							     "change")), 2.0, 1e-12);
+		/* --top 1: inject 20 -> 22 by name, idle (15 per tick) in the rest. */
+		CHECK(jint(j, "functions.rest.functions") == 1);
+		json_decref(j);
+	}
+	snprintf(path, sizeof(path), "%s/reg.txt", tmpdir);
+	txt = slurp(path);
+	CHECK(txt && strstr(txt, "verdict: regression") && strstr(txt, "+2.000  inject  (20.000 -> 22.000)"));
+	free(txt);
+	snprintf(path, sizeof(path), "%s/d.dat", tmpdir);
+	txt = slurp(path);
+	CHECK(txt && strstr(txt, "function \"a\" \"b\"\n\"inject\" 20.000 22.000\n\"(1 others)\" 15.000 15.000\n"));
+	free(txt);
+	/* Below a 10 % threshold it is a change, reported, exit 0; so is a decrease. */
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile diff %s/dA %s/dB --threshold-pct 10 | grep -q 'verdict: changed'",
+		 tmpdir, tmpdir);
+	CHECK(run(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile diff %s/dB %s/dA | grep -q 'verdict: changed'", tmpdir, tmpdir);
+	CHECK(run(cmd) == 0);
+	/* Bad input: one line, exit 1; bad usage: exit 2. */
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile diff %s/dA %s/none --json %s/no.json 2> %s/err", tmpdir, tmpdir,
+		 tmpdir, tmpdir);
+	CHECK(run(cmd) == 1);
+	snprintf(path, sizeof(path), "%s/err", tmpdir);
+	txt = slurp(path);
+	CHECK(txt && !strncmp(txt, "vtb-profile diff: ", 18) && strchr(txt, '\n') == txt + strlen(txt) - 1);
+	free(txt);
+	snprintf(path, sizeof(path), "%s/no.json", tmpdir);
+	CHECK(access(path, F_OK) != 0);
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile diff %s/dA 2>/dev/null", tmpdir);
+	CHECK(run(cmd) == 2);
+	snprintf(cmd, sizeof(cmd), "build/vtb-profile diff %s/dA %s/dB --threshold-pct -1 2>/dev/null", tmpdir, tmpdir);
+	CHECK(run(cmd) == 2);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -240,6 +346,7 @@ int main(int argc, char **argv)
 	RUN(test_raw_rejects_damage);
 	RUN(test_tool_profile);
 	RUN(test_tool_errors);
+	RUN(test_diff);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
