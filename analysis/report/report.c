@@ -16,6 +16,7 @@
 #include "json_path.h"
 #include "doc_model.h"
 #include "trace_view.h"
+#include "profile_view.h"
 
 #include "run_model.h" /* analysis/run: the variants in run order */
 
@@ -425,6 +426,7 @@ int main(int argc, char **argv)
 		latency_table(&d, v, n);
 		compare_section(&d, run);
 		trace_section(&d, v, n);
+		rep_profile_section(&d, run, &model, n);
 		plots_section(&d, run);
 		manifest_section(&d, run);
 		rc = write_both(&d, run);

@@ -57,6 +57,13 @@ rb_draw_plots() { # run_dir names...
     rb_gp exits-per-tick "data='$p/trace-exits.dat'; out='$p/exits-per-tick'; title='guest exits per delivered vtimer tick (xentrace)'"
     rb_gp latency-stages "data='$p/trace-stages.dat'; out='$p/latency-stages'; title='vtimer latency stages (xentrace, counter ticks)'"
   fi
+  # The pair's instruction profiles side by side (docs/profiler.md); exit 3
+  # only says B runs more of Xen than A, which the report shows.
+  if [ -n "$ab_b" ] && [ -f "$run/$ab_a/profile/profile.json" ] && [ -f "$run/$ab_b/profile/profile.json" ]; then
+    (cd "$run" && "$top/profiler/build/vtb-profile" diff "$ab_a/profile" "$ab_b/profile" --quiet --top 15 \
+      --json profile-compare.json --plot-data plots/profile-functions.dat) || [ $? = 3 ] || cli_die "profile comparison failed"
+    rb_gp profile-functions "data='$p/profile-functions.dat'; out='$p/profile-functions'; title='EL2 instructions per tick by Xen function (vtb-prof plugin, instruction-exact)'"
+  fi
   [ -s "$plot_log" ] || rm -f "$plot_log"
 }
 
