@@ -30,20 +30,27 @@ make -s all >/dev/null || { cli_die "make all failed"; }
 xen_img=$(./tracing/build-xen.sh 2>/dev/null | tail -1)
 [ -f "$xen_img" ] || cli_die "Xen build failed"
 guest_img=bench/guest_kernels/build/vtb-guest.img
-. "$here/machine.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bootargs="ticks=$ticks mode=periodic period_ns=100000 idle=$idle"
 plug="$top/profiler/build/vtb-prof.so,xen=${xen_img%/*}/xen-syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/prof.raw"
 
-# best PLUGIN_SPEC: the fastest of $repeat boots: "WALL_MS CPU_MS" (CPU = user + system of QEMU)
+# One boot through the platform's runner (the machine description's command
+# line); --plugin SPEC when given.
+boot() { # [PLUGIN_SPEC]
+  ./platform/emulated.sh --xen "$xen_img" --kernel "$guest_img" --xen-args "$xen_opts" --bootargs "$bootargs" \
+    --timeout 600 --log "$work/console.log" ${1:+--plugin "$1"}
+}
+
+# best PLUGIN_SPEC: the fastest of $repeat boots: "WALL_MS CPU_MS" (CPU = user
+# + system of the boot: QEMU, and the runner's few processes)
 best() {
   local bw="" bc="" t0 t1 ms cpu
   for _ in $(seq "$repeat"); do
     t0=$(date +%s%N)
     TIMEFORMAT='%3U %3S'
-    cpu=$( { time machine_run "$work/console.log" "$xen_img" "$xen_opts" "$bootargs" "$1" >/dev/null; } 2>&1 ) ||
-      cli_die "boot failed: $(head -c 300 "$work/console.log.stderr")"
+    cpu=$( { time boot "$1" >/dev/null 2>"$work/boot.err"; } 2>&1 ) ||
+      cli_die "boot failed: $(head -c 300 "$work/boot.err")"
     t1=$(date +%s%N)
     ms=$(( (t1 - t0) / 1000000 ))
     cpu=$(awk -v u="${cpu% *}" -v s="${cpu#* }" 'BEGIN {printf "%d", (u + s) * 1000}')
