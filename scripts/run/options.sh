@@ -60,6 +60,9 @@ Platform options:
                        carries the vtb-prof TCG plugin: EL2 instructions per
                        tick, by Xen function, exits by class; docs/profiler.md;
                        never in realtime mode, whose counts are not time)
+  --profile-threshold-pct X  nightly: growth of EL2 instructions per tick
+                       beyond X % of the baseline is a regression (default 1;
+                       any smaller change is reported with the functions that moved)
 
 Output options:
   --out DIR            results root (default results/)
@@ -87,7 +90,7 @@ rb_parse_options() {
   ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
   guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
   out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
-  project_patches=1 baseline="" history=1 positional=() target=emulated trace=1 profile=1
+  project_patches=1 baseline="" history=1 positional=() target=emulated trace=1 profile=1 profile_threshold_pct=1
   while [ $# -gt 0 ]; do
     case "$1" in
       --ticks) cli_need_value "$@"; ticks=$2; shift ;;
@@ -111,6 +114,7 @@ rb_parse_options() {
       --no-history) history=0 ;;
       --no-trace) trace=0 ;;
       --no-profile) profile=0 ;;
+      --profile-threshold-pct) cli_need_value "$@"; profile_threshold_pct=$2; shift ;;
       --no-deps) do_deps=0 ;;
       -q|--quiet) quiet=1 ;;
       -h|--help) rb_usage; exit 0 ;;
@@ -121,6 +125,7 @@ rb_parse_options() {
   done
 
   cli_uint --timeout "$timeout"
+  [[ $profile_threshold_pct =~ ^[0-9]+(\.[0-9]+)?$ ]] || cli_usage_error "--profile-threshold-pct must be a number like 1 or 0.5, got '$profile_threshold_pct'"
   [ "$timeout" -gt 0 ] || cli_usage_error "--timeout must be at least 1"
   [ -z "$xen_src" ] || [ -d "$xen_src/xen" ] || cli_usage_error "--xen-src '$xen_src' is not a Xen tree (no xen/ folder)"
   local p
