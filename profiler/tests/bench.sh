@@ -66,4 +66,4 @@ cpu_ratio=$(awk -v a="$with_cpu" -v b="$without_cpu" 'BEGIN {printf "%.2f", a / 
 verdict=$(awk -v r="$ratio" 'BEGIN {print (r <= 2.0) ? "met" : "MISSED"}')
 echo "profiler bench: $ticks ticks, idle=$idle, $xen_opts, best of $repeat (the host's other load moves wall clock)"
 echo "  wall clock: without plugin $without ms, with $with ms: ${ratio}x (goal <= 2x: $verdict)"
-echo "  QEMU CPU time (user + system): without $without_cpu ms, with $with_cpu ms: ${cpu_ratio}x"
+echo "  CPU time of the boot (QEMU and the runner; user + system): without $without_cpu ms, with $with_cpu ms: ${cpu_ratio}x"
