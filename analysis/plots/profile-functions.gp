@@ -8,7 +8,7 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set key top right noopaque nobox
+set key top center horizontal noopaque nobox
 set yrange [0:*]
 set xtics rotate by -35 left nomirror
 set bmargin 9
