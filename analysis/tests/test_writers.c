@@ -141,6 +141,54 @@ static void summary_samples(void)
 	vtb_report_free(&r);
 }
 
+/* The stationarity block: a warm-up of 100 slow ticks is found, reported
+ * with the statistics after it; a series with no change is stationary; a
+ * histogram is not tested (docs/summary-format.md, "Stationarity"). */
+static void summary_stationarity(void)
+{
+	static uint64_t v[300];
+	struct vtb_summary_opts o = { "s", 1 };
+	struct vtb_report r;
+	const json_t *st, *cp;
+	json_t *s;
+
+	for (size_t i = 0; i < 300; i++)
+		v[i] = i < 100 ? 280 + i % 11 : 266 + (i == 200);
+	CHECK(samples_report(&r, v, 300, 0) == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(json_is_true(json_object_get(st, "tested")));
+	CHECK(json_is_false(json_object_get(st, "stationary")));
+	CHECK(jnum(st, NULL, "p") < 0.01);
+	cp = json_object_get(st, "change_point");
+	CHECK(jnum(cp, NULL, "at_tick") == 100);
+	CHECK(jnum(cp, NULL, "median_before_ticks") == 285);
+	CHECK(jnum(cp, NULL, "median_after_ticks") == 266);
+	CHECK(jnum(cp, "latency_ticks_after", "n") == 200);
+	CHECK(jnum(cp, "latency_ticks_after", "max") == 267);
+	CHECK(jnum(s, "latency_ticks", "max") == 290); /* the whole run is unchanged */
+	json_decref(s);
+	vtb_report_free(&r);
+
+	for (size_t i = 0; i < 300; i++)
+		v[i] = 266 + (i % 7 == 3);
+	CHECK(samples_report(&r, v, 300, 0) == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(json_is_true(json_object_get(st, "stationary")));
+	CHECK(json_is_null(json_object_get(st, "change_point")));
+	json_decref(s);
+	vtb_report_free(&r);
+
+	CHECK(hist_report(&r, "7") == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(json_is_false(json_object_get(st, "tested")));
+	CHECK(json_is_null(json_object_get(st, "stationary")));
+	json_decref(s);
+	vtb_report_free(&r);
+}
+
 static void summary_histogram(void)
 {
 	struct vtb_summary_opts o = { "h", 0 };
@@ -262,6 +310,7 @@ void writer_tests(void)
 	RUN(csv_files);
 	RUN(summary_samples);
 	RUN(summary_histogram);
+	RUN(summary_stationarity);
 	RUN(summary_check_rejects);
 	RUN(atomic_files);
 	RUN(table_output);
