@@ -219,20 +219,17 @@ static void open_tick(struct xtr_an *a, struct xtr_pcpu *p, uint32_t dv)
 	drop_tick(a, p);
 	p->tick_open = 1;
 	p->tick_dv = dv;
-	p->have_cval = p->have_inject = 0;
-	/* EL2 entry of this tick is the IRQ exit we are handling, if any. */
-	p->have_exit = p->exit_open && p->exit_kind == 1;
-	p->t_exit = p->exit_tsc;
+	p->have_cval = p->have_inject = p->have_switch_in = 0;
+	/* Xen's first event for this tick is the IRQ exit we are handling, if
+	 * any (the PPI taken in EL2 while the vCPU ran). */
+	p->have_first = p->exit_open && p->exit_kind == 1;
+	p->t_first = p->exit_tsc;
 }
 
-static void tick_sample(struct xtr_an *a, struct xtr_vcpu *v, enum vtb_tick_stage s,
-			uint64_t from, uint64_t to)
-{
-	uint64_t d;
-	if (interval(a, from, to, &d))
-		xtr_hist_add(&v->stage[s], d);
-}
-
+/* The stages of a tick that reached the guest (vtb/trace_vocab.h): timed
+ * only when the deadline and Xen's first event are known and the events
+ * are in order, so every stage is measured over the same ticks and the
+ * parts add up to deadline_to_entry tick by tick. */
 static void complete_tick(struct xtr_an *a, struct xtr_pcpu *p, uint64_t now)
 {
 	struct xtr_vcpu *v = vcpu_get(a, p->tick_dv);
@@ -241,15 +238,20 @@ static void complete_tick(struct xtr_an *a, struct xtr_pcpu *p, uint64_t now)
 	if (!v)
 		return;
 	v->ticks_complete++;
-	if (p->have_cval && p->have_exit)
-		tick_sample(a, v, VTB_STAGE_CVAL_TO_EL2, p->t_cval, p->t_exit);
-	if (p->have_exit)
-		tick_sample(a, v, VTB_STAGE_EL2_TO_INJECT, p->t_exit, p->t_inject);
-	tick_sample(a, v, VTB_STAGE_INJECT_TO_ENTRY, p->t_inject, now);
-	if (p->have_exit)
-		tick_sample(a, v, VTB_STAGE_EL2_TO_ENTRY, p->t_exit, now);
-	if (p->have_cval)
-		tick_sample(a, v, VTB_STAGE_CVAL_TO_ENTRY, p->t_cval, now);
+	if (!p->have_cval || !p->have_first)
+		return;
+	uint64_t t[4] = { p->t_cval, p->t_first,
+			  p->have_switch_in ? p->t_switch_in : p->t_first, now };
+	for (int i = 0; i < 3; i++)
+		if ((int64_t)(t[i + 1] - t[i]) < 0) {
+			a->an.negative_interval++;
+			return;
+		}
+	v->ticks_staged++;
+	xtr_hist_add(&v->stage[VTB_STAGE_DEADLINE_TO_XEN], t[1] - t[0]);
+	xtr_hist_add(&v->stage[VTB_STAGE_XEN_TO_SWITCH_IN], t[2] - t[1]);
+	xtr_hist_add(&v->stage[VTB_STAGE_SWITCH_IN_TO_ENTRY], t[3] - t[2]);
+	xtr_hist_add(&v->stage[VTB_STAGE_DEADLINE_TO_ENTRY], t[3] - t[0]);
 }
 
 static inline uint64_t u64of(uint32_t lo, uint32_t hi)
@@ -426,7 +428,10 @@ HANDLER(on_vtimer_expired)
 		return;
 	v->vtimer_expired++;
 	open_tick(a, p, d[0]);
-	p->have_exit = 0; /* Xen's software timer, not the guest's PPI */
+	/* Xen's software timer stands in for the blocked vCPU's timer: its
+	 * expiry is Xen's first event for the tick. */
+	p->have_first = 1;
+	p->t_first = r->tsc;
 	if (v->have_cntvoff) {
 		p->have_cval = 1;
 		p->t_cval = u64of(d[1], d[2]) + v->cntvoff;
@@ -448,7 +453,6 @@ HANDLER(on_virq_inject)
 		v->delivered_sw++;
 	if (p->tick_open && !p->have_inject && p->tick_dv == d[0]) {
 		p->have_inject = 1;
-		p->t_inject = r->tsc;
 	} else {
 		v->delivered_untimed++;
 	}
@@ -499,6 +503,12 @@ HANDLER(on_sched_switch)
 	uint32_t next = (d[2] << 16) | (d[3] & 0xffff);
 	p->switches++;
 	set_resident(p, next);
+	/* the first switch to the tick's vCPU after Xen's first event */
+	if (p->tick_open && !p->have_switch_in && next == p->tick_dv &&
+	    d[2] != XTR_DV_IDLE_DOM) {
+		p->have_switch_in = 1;
+		p->t_switch_in = r->tsc;
+	}
 	if (d[2] != XTR_DV_IDLE_DOM && (v = vcpu_get(a, next)))
 		v->sched_in++;
 }

@@ -25,6 +25,7 @@ struct xtr_vcpu {
 	uint64_t entries;
 	uint64_t ticks_delivered, delivered_sw, delivered_direct, delivered_untimed;
 	uint64_t ticks_complete;           /* ticks with an injection and a return to guest */
+	uint64_t ticks_staged;             /* complete ticks with every stage timed */
 	uint64_t vtimer_irq, vtimer_expired, vtimer_save, vtimer_restore;
 	uint64_t pirq_vtimer, maint_irqs, lr_writes, lr_vtimer_hw, sched_in;
 	uint64_t delivered_lr;             /* LR writes making vIRQ 27 pending */
@@ -47,10 +48,12 @@ struct xtr_pcpu {
 	uint8_t exit_open, exit_kind, exit_reason, exit_classified, exit_ec;
 	uint32_t exit_dv;
 	uint64_t exit_tsc;
-	/* open tick */
-	uint8_t tick_open, have_cval, have_exit, have_inject;
+	/* open tick: the deadline (CVAL + CNTVOFF), Xen's first event for it
+	 * (the IRQ exit that took the PPI, or the software timer's expiry),
+	 * the vCPU's switch-in, the injection (vtb/trace_vocab.h) */
+	uint8_t tick_open, have_cval, have_first, have_switch_in, have_inject;
 	uint32_t tick_dv;
-	uint64_t t_cval, t_exit, t_inject;
+	uint64_t t_cval, t_first, t_switch_in;
 };
 
 struct xtr_anomalies {
