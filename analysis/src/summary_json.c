@@ -190,7 +190,11 @@ json_t *vtb_summary_build(const struct vtb_report *r, const struct vtb_summary_o
 				o->deterministic ? stats_object(&st, ns_per_tick) : json_null()) ||
 	    json_object_set_new(root, "source",
 				json_string(r->record == VTB_RECORD_HIST ? "histogram" : "samples")) ||
-	    json_object_set_new(root, "stationarity", stationarity_object(r)))
+	    json_object_set_new(root, "stationarity", stationarity_object(r)) ||
+	    json_object_set_new(root, "xen_boot_scrub",
+				r->xen_scrub == VTB_SCRUB_BACKGROUND ? json_string("background") :
+				r->xen_scrub == VTB_SCRUB_AT_BOOT ? json_string("before_dom0")
+								  : json_null()))
 		goto fail_root;
 	return root;
 fail:

@@ -185,8 +185,35 @@ static void summary_stationarity(void)
 	st = json_object_get(s, "stationarity");
 	CHECK(json_is_false(json_object_get(st, "tested")));
 	CHECK(json_is_null(json_object_get(st, "stationary")));
+	CHECK(json_is_null(json_object_get(s, "xen_boot_scrub"))); /* no Xen line */
 	json_decref(s);
 	vtb_report_free(&r);
+}
+
+/* Xen's bootscrub message in the console around the report is recorded. */
+static void summary_xen_boot_scrub(void)
+{
+	static const char *const line[] = {
+		"(XEN) Scrubbing Free RAM in background\r\n",
+		"(XEN) Scrubbing Free RAM on 1 nodes using 1 CPUs\n",
+	};
+	static const char *const want[] = { "background", "before_dom0" };
+	const uint64_t v[3] = { 5, 6, 7 };
+	struct vtb_summary_opts o = { "x", 1 };
+
+	for (int i = 0; i < 2; i++) {
+		struct fx x;
+		struct vtb_report r;
+		fx_init(&x, NULL, "\n");
+		fx_raw(&x, line[i]);
+		fx_samples_report(&x, v, 3, 0);
+		CHECK(parse_fx(&x, &r) == 0);
+		fx_free(&x);
+		json_t *s = vtb_summary_build(&r, &o);
+		CHECK_STR(json_string_value(json_object_get(s, "xen_boot_scrub")), want[i]);
+		json_decref(s);
+		vtb_report_free(&r);
+	}
 }
 
 static void summary_histogram(void)
@@ -311,6 +338,7 @@ void writer_tests(void)
 	RUN(summary_samples);
 	RUN(summary_histogram);
 	RUN(summary_stationarity);
+	RUN(summary_xen_boot_scrub);
 	RUN(summary_check_rejects);
 	RUN(atomic_files);
 	RUN(table_output);
