@@ -97,13 +97,25 @@ static json_t *stationarity_object(const struct vtb_report *r)
 		x[i] = (double)r->samples[i];
 	if (vtb_pettitt(x, r->n_samples, &cp) != 0)
 		goto fail;
-	found = cp.p < VTB_PETTITT_ALPHA;
-	if (json_object_set_new(o, "tested", json_true()) ||
+	/* A change point is a significant split whose two medians differ: with
+	 * thousands of ticks a shift in the tail alone reaches significance,
+	 * and the median is what a warm-up moves. */
+	found = cp.p < VTB_PETTITT_ALPHA && cp.median_before != cp.median_after;
+	c = json_object();
+	if (!c ||
+	    json_object_set_new(c, "at_tick", json_integer((json_int_t)cp.at)) ||
+	    json_object_set_new(c, "median_before_ticks", num(cp.median_before)) ||
+	    json_object_set_new(c, "median_after_ticks", num(cp.median_after)) ||
+	    json_object_set_new(o, "tested", json_true()) ||
 	    json_object_set_new(o, "n", json_integer((json_int_t)r->n_samples)) ||
 	    json_object_set_new(o, "stationary", json_boolean(!found)) ||
 	    json_object_set_new(o, "statistic", num(cp.statistic)) ||
-	    json_object_set_new(o, "p", json_real(cp.p)))
+	    json_object_set_new(o, "p", json_real(cp.p)) ||
+	    json_object_set_new(o, "split", c)) {
+		json_decref(c);
 		goto fail;
+	}
+	c = NULL;
 	if (!found) {
 		if (json_object_set_new(o, "change_point", json_null()))
 			goto fail;

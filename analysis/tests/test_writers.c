@@ -146,7 +146,7 @@ static void summary_samples(void)
  * histogram is not tested (docs/summary-format.md, "Stationarity"). */
 static void summary_stationarity(void)
 {
-	static uint64_t v[300];
+	static uint64_t v[2000];
 	struct vtb_summary_opts o = { "s", 1 };
 	struct vtb_report r;
 	const json_t *st, *cp;
@@ -177,6 +177,19 @@ static void summary_stationarity(void)
 	st = json_object_get(s, "stationarity");
 	CHECK(json_is_true(json_object_get(st, "stationary")));
 	CHECK(json_is_null(json_object_get(st, "change_point")));
+	CHECK(json_is_object(json_object_get(st, "split"))); /* the strongest split, always stated */
+	json_decref(s);
+	vtb_report_free(&r);
+
+	/* a significant split of the tail alone, medians equal: not a change point */
+	for (size_t i = 0; i < 2000; i++)
+		v[i] = 266 + (i % 5 < 2) * (i < 1000 ? 20 : 2);
+	CHECK(samples_report(&r, v, 2000, 0) == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(jnum(st, NULL, "p") < 0.01);
+	CHECK(jnum(st, "split", "median_before_ticks") == jnum(st, "split", "median_after_ticks"));
+	CHECK(json_is_true(json_object_get(st, "stationary")));
 	json_decref(s);
 	vtb_report_free(&r);
 
