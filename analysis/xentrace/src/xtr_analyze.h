@@ -32,6 +32,13 @@ struct xtr_vcpu {
 	uint64_t sync_by_ec[64];           /* sync exits by ESR_EL2.EC */
 	uint64_t cntvoff;
 	int have_cntvoff;
+	/* This vCPU's open tick: the deadline (CVAL + CNTVOFF), Xen's first
+	 * event for it (the IRQ exit that took the PPI, or the software
+	 * timer's expiry, on whichever pCPU), its switch-in, the injection
+	 * (vtb/trace_vocab.h). Per vCPU: another vCPU's tick on the same pCPU
+	 * (dom0's own timer) must not replace it. */
+	uint8_t tick_open, have_cval, have_first, have_switch_in, have_inject;
+	uint64_t t_cval, t_first, t_switch_in;
 	/* Storm window (set by the window pass): first tick event .. the
 	 * GUEST_ENTRY following the last one. Exits outside it are kept apart
 	 * so that exits per tick count only what the ticks caused. */
@@ -48,12 +55,6 @@ struct xtr_pcpu {
 	uint8_t exit_open, exit_kind, exit_reason, exit_classified, exit_ec;
 	uint32_t exit_dv;
 	uint64_t exit_tsc;
-	/* open tick: the deadline (CVAL + CNTVOFF), Xen's first event for it
-	 * (the IRQ exit that took the PPI, or the software timer's expiry),
-	 * the vCPU's switch-in, the injection (vtb/trace_vocab.h) */
-	uint8_t tick_open, have_cval, have_first, have_switch_in, have_inject;
-	uint32_t tick_dv;
-	uint64_t t_cval, t_first, t_switch_in;
 };
 
 struct xtr_anomalies {

@@ -536,6 +536,45 @@ static void t_paths_and_sched(void)
 	xw_free(&w);
 }
 
+/* A blocked vCPU's tick stays open while another vCPU (dom0) takes its own
+ * timer tick on the same pCPU: ticks are per vCPU, not per pCPU. */
+static void t_interleaved_ticks(void)
+{
+	struct xw w;
+	struct res r;
+	xw_init(&w);
+	uint32_t g = DV(1, 0), d0 = DV(0, 0);
+	XW(&w, 0, TRC_ARM_VTIMER_SAVE, 100, g, 1, 900, 0, 100, 0);   /* g blocks; CNTVOFF 100 */
+	XW(&w, 0, TRC_ARM_VTIMER_EXPIRED, 1010, g, 900, 0);          /* deadline 1000 */
+	/* dom0 runs first and takes its own vtimer PPI */
+	XW(&w, 0, TRC_ARM_GUEST_EXIT, 1100, 1, d0, 0);
+	XW(&w, 0, TRC_ARM_PIRQ, 1101, 27, d0);
+	XW(&w, 0, TRC_ARM_VTIMER_IRQ, 1102, d0, 5, 1050, 0, 0, 0);
+	XW(&w, 0, TRC_ARM_VIRQ_INJECT, 1103, d0, 27, 0, 0);
+	XW(&w, 0, TRC_ARM_GUEST_ENTRY, 1120, d0);
+	/* then g is switched in, gets its tick and is entered */
+	XW(&w, 0, TRC_SCHED_SWITCH, 1500, 0, 0, 1, 0);
+	XW(&w, 0, TRC_ARM_VIRQ_INJECT, 1510, g, 27, 0x11, 27);
+	XW(&w, 0, TRC_ARM_GUEST_ENTRY, 1600, g);
+	xw_flush(&w, 1 << 20);
+	decode(w.out.p, w.out.len, 0, &r);
+	const struct xtr_vcpu *vg = xtr_an_find(&r.an, g), *vd = xtr_an_find(&r.an, d0);
+	CHECK_MSG(vg && vd, "vcpus");
+	if (vg && vd) {
+		EQ(r.an.an.ticks_abandoned, 0);
+		EQ(vg->ticks_staged, 1);
+		EQ(vg->stage[VTB_STAGE_DEADLINE_TO_XEN].max, 10);
+		EQ(vg->stage[VTB_STAGE_XEN_TO_SWITCH_IN].max, 490);
+		EQ(vg->stage[VTB_STAGE_SWITCH_IN_TO_ENTRY].max, 100);
+		EQ(vg->stage[VTB_STAGE_DEADLINE_TO_ENTRY].max, 600);
+		EQ(vd->ticks_staged, 1); /* dom0's own: exit 1100 - deadline 1050 */
+		EQ(vd->stage[VTB_STAGE_DEADLINE_TO_XEN].max, 50);
+		EQ(vd->stage[VTB_STAGE_XEN_TO_SWITCH_IN].max, 0);
+	}
+	res_free(&r);
+	xw_free(&w);
+}
+
 static void t_hist(void)
 {
 	struct xtr_hist h = {0};
@@ -1068,7 +1107,8 @@ int main(int argc, char **argv)
 		{"window_past_eof", t_window_past_eof}, {"corrupt_header", t_corrupt_header},
 		{"impossible_extra", t_impossible_extra}, {"bad_cpu_change", t_bad_cpu_change},
 		{"out_of_order", t_out_of_order}, {"tsc_wrap", t_tsc_wrap},
-		{"paths_and_sched", t_paths_and_sched}, {"hist", t_hist},
+		{"paths_and_sched", t_paths_and_sched},
+		{"interleaved_ticks", t_interleaved_ticks}, {"hist", t_hist},
 		{"garbage", t_garbage}, {"storm_window", t_storm_window}, {"tools", t_tools}, {"guest_record", t_guest_record}, {"crosscheck", t_crosscheck},
 		{"real_captures", t_real_captures},
 	};
