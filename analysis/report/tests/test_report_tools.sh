@@ -80,6 +80,8 @@ check "tracedata" "$bin/vtb-tracedata" --out "$run/plots/trace" "$run/stock" "$r
 check "exits per tick of the domU" grep -qx 'stock 1.0000 2.0000' "$run/plots/trace-exits.dat"
 check "reasons never seen are left out" grep -qx 'variant irq_vtimer sync_hvc' "$run/plots/trace-exits.dat"
 check "stages table" grep -qx 'deadline_to_xen 22 30 22 30' "$run/plots/trace-stages.dat"
+check "stage means: the parts and the guest's rest, row per variant" \
+  grep -qx 'stock 24.000 0.000 0.000 1.000' "$run/plots/trace-stage-means.dat"
 check "gnuplot draws exits" gnuplot -e "dir='$plots'; data='$run/plots/trace-exits.dat'; out='$run/plots/exits-per-tick'; title='t'" "$plots/exits-per-tick.gp"
 check "gnuplot draws stages" gnuplot -e "dir='$plots'; data='$run/plots/trace-stages.dat'; out='$run/plots/latency-stages'; title='t'" "$plots/latency-stages.gp"
 check "report with traces" "$bin/vtb-report" "$run"
