@@ -99,6 +99,67 @@ static void metric_rows(struct rep_doc *d, struct variant *v, int n, const char 
 	}
 }
 
+/* One sentence per boot's per-tick series from its stationarity block
+ * (vtb-analyze, docs/summary-format.md "Stationarity"): a warning when a
+ * change point was found, so a warm-up never enters the figures unseen. */
+static void stationarity_line(struct rep_doc *d, const char *name, const char *boot, json_t *summary)
+{
+	json_t *st = json_object_get(summary, "stationarity");
+	if (!json_is_object(st))
+		return;
+	if (!json_is_true(json_object_get(st, "tested"))) {
+		rep_doc_para(d, "%s, %s boot: not tested for stationarity (%s).", name, boot,
+			     json_string_value(json_object_get(st, "why")) ? json_string_value(json_object_get(st, "why"))
+									    : "no per-tick series");
+		return;
+	}
+	char p[32], at[32], mb[32], ma[32], p50[32], p99[32], n[32];
+	cell(p, sizeof(p), json_object_get(st, "p"));
+	json_t *cp = json_object_get(st, "change_point");
+	if (!json_is_object(cp)) {
+		json_t *sp = json_object_get(st, "split");
+		cell(n, sizeof(n), json_object_get(st, "n"));
+		cell(at, sizeof(at), json_object_get(sp, "at_tick"));
+		cell(mb, sizeof(mb), json_object_get(sp, "median_before_ticks"));
+		cell(ma, sizeof(ma), json_object_get(sp, "median_after_ticks"));
+		rep_doc_para(d, "%s, %s boot: no change point in its %s ticks (strongest split at tick %s: "
+			     "median %s -> %s, Pettitt p = %s).", name, boot, n, at, mb, ma, p);
+		return;
+	}
+	cell(at, sizeof(at), json_object_get(cp, "at_tick"));
+	cell(mb, sizeof(mb), json_object_get(cp, "median_before_ticks"));
+	cell(ma, sizeof(ma), json_object_get(cp, "median_after_ticks"));
+	cell(p50, sizeof(p50), rep_json_path_get(cp, "latency_ticks_after.p50"));
+	cell(p99, sizeof(p99), rep_json_path_get(cp, "latency_ticks_after.p99"));
+	rep_doc_para(d, "**Warning: %s, %s boot: the per-tick latency changes at tick %s** (median %s -> %s "
+		     "counter ticks, Pettitt p = %s): a warm-up or a drift, not delivery. The figures above "
+		     "include it; from tick %s on: p50 %s, p99 %s.",
+		     name, boot, at, mb, ma, p, at, p50, p99);
+}
+
+static void stationarity_section(struct rep_doc *d, struct variant *v, int n)
+{
+	int any = 0;
+	for (int i = 0; i < n; i++)
+		any |= json_is_object(json_object_get(v[i].summary, "stationarity"));
+	if (!any)
+		return;
+	rep_doc_heading(d, 1, "Stationarity of the per-tick series");
+	const char *scrub = json_string_value(json_object_get(v[0].summary, "xen_boot_scrub"));
+	rep_doc_para(d, "Each boot's latency series, tick by tick, tested for one change point (Pettitt's rank "
+		     "test, alpha %s). Xen's boot-time scrub of free RAM: %s.",
+		     "0.01",
+		     !scrub ? "not seen in the console"
+		     : strcmp(scrub, "background") == 0
+			     ? "in the background, while the storm runs (Xen's default): expect a warm-up"
+			     : "before dom0 started (bootscrub=1), so the storm ran on a quiet platform");
+	for (int i = 0; i < n; i++) {
+		stationarity_line(d, v[i].name, "untraced", v[i].summary);
+		if (v[i].traced)
+			stationarity_line(d, v[i].name, "traced", v[i].traced);
+	}
+}
+
 static void variant_header(struct rep_doc *d, struct variant *v, int n, const char *first)
 {
 	const char *head[MAX_SHOWN + 1] = {first};
@@ -131,6 +192,107 @@ static void latency_table(struct rep_doc *d, struct variant *v, int n)
 		metric_rows(d, v, n, "latency_instructions", "instructions", 0);
 }
 
+/* Cells "p50 / p99" (with_mean: "p50 / p99 / mean") of one distribution of
+ * every variant's guest vCPU into the shared row; 1 if any variant has it. */
+static char dist_buf[MAX_SHOWN][80];
+static const char *row[MAX_SHOWN + 1];
+static int dist_row(struct rep_doc *d, struct variant *v, int n, const char *group, const char *name,
+		    const char *label, int with_mean)
+{
+	(void)d;
+	int present = 0;
+	for (int i = 0; i < n; i++) {
+		json_t *dist = v[i].has_tv ? rep_json_path_get(json_object_get(v[i].tv.vcpu, group), name) : NULL;
+		json_t *p50 = json_object_get(dist, "p50"), *p99 = json_object_get(dist, "p99"),
+		       *mean = json_object_get(dist, "mean");
+		if (json_is_number(p50) && json_is_number(p99)) {
+			char a[24], b[24];
+			cell(a, sizeof(a), p50);
+			cell(b, sizeof(b), p99);
+			if (with_mean && json_is_number(mean))
+				snprintf(dist_buf[i], sizeof(dist_buf[i]), "%s / %s / %.1f", a, b,
+					 json_number_value(mean));
+			else
+				snprintf(dist_buf[i], sizeof(dist_buf[i]), "%s / %s", a, b);
+			present = 1;
+		} else
+			snprintf(dist_buf[i], sizeof(dist_buf[i]), "-");
+		row[i + 1] = dist_buf[i];
+	}
+	row[0] = label;
+	return present;
+}
+
+/* The stages of a tick (vtb/trace_vocab.h, docs/xentrace-decoder.md) and
+ * the check that they add up to what the guest measured in the same boot:
+ * both are stated by vtb-xentrace-analyze (stage_check); nothing is
+ * recomputed here. */
+static void stage_section(struct rep_doc *d, struct variant *v, int n)
+{
+	static const struct {
+		const char *name, *label;
+	} stages[] = {
+		{"deadline_to_xen", "deadline -> Xen acts (EL2 entry on the PPI, or software timer expiry)"},
+		{"xen_to_switch_in", "Xen acts -> vCPU switched in (0 if it was running)"},
+		{"switch_in_to_entry", "vCPU switched in -> guest entry"},
+		{"deadline_to_entry", "deadline -> guest entry (sum of the above)"},
+	};
+	rep_doc_heading(d, 1, "Latency stages (xentrace)");
+	rep_doc_para(d, "Each delivered tick of the traced boot, split on events both delivery paths share: "
+		    "the deadline (CVAL + CNTVOFF), Xen's first event for the tick, the vCPU switched in, "
+		    "and the return to the guest. p50 / p99 / mean in counter ticks (physical counter "
+		    "timestamps of the trace records; includes the cost of tracing itself). The parts add up "
+		    "tick by tick; the guest's own latency adds the stretch from guest entry to its handler.");
+	variant_header(d, v, n, "stage");
+	for (size_t s = 0; s < sizeof(stages) / sizeof(stages[0]); s++)
+		if (dist_row(d, v, n, "stages", stages[s].name, stages[s].label, 1))
+			rep_doc_row(d, row);
+	int any = 0;
+	for (int i = 0; i < n; i++)
+		any |= v[i].has_tv && json_is_object(json_object_get(v[i].tv.vcpu, "stage_check"));
+	if (!any)
+		return;
+	static const struct {
+		const char *key, *label, *fmt;
+	} chk[] = {
+		{"entry_to_handler_mean", "guest entry -> handler, mean (guest's mean - trace's)", "%.1f"},
+		{"stage_mean_sum", "sum of the stage means", "%.1f"},
+		{"guest_mean", "guest-measured mean, same boot", "%.1f"},
+		{"stage_p50_sum", "sum of the stage p50s", "%.0f"},
+		{"guest_p50", "guest-measured p50, same boot", "%.0f"},
+		{"relative_difference", "stages vs guest (means)", "%+.2f %%"},
+	};
+	for (size_t c = 0; c < sizeof(chk) / sizeof(chk[0]); c++) {
+		for (int i = 0; i < n; i++) {
+			json_t *x = v[i].has_tv ? rep_json_path_get(json_object_get(v[i].tv.vcpu, "stage_check"),
+								     chk[c].key) : NULL;
+			double k = strcmp(chk[c].key, "relative_difference") == 0 ? 100 : 1;
+			if (json_is_number(x))
+				snprintf(dist_buf[i], sizeof(dist_buf[i]), chk[c].fmt, k * json_number_value(x));
+			else
+				snprintf(dist_buf[i], sizeof(dist_buf[i]), "-");
+			row[i + 1] = dist_buf[i];
+		}
+		row[0] = chk[c].label;
+		rep_doc_row(d, row);
+	}
+	for (int i = 0; i < n; i++) {
+		json_t *ck = v[i].has_tv ? json_object_get(v[i].tv.vcpu, "stage_check") : NULL;
+		if (!json_is_object(ck))
+			continue;
+		char rel[32], tol[32];
+		snprintf(rel, sizeof(rel), "%+.2f %%", 100 * json_number_value(json_object_get(ck, "relative_difference")));
+		snprintf(tol, sizeof(tol), "%g %%", 100 * json_number_value(json_object_get(ck, "tolerance")));
+		if (json_is_true(json_object_get(ck, "agrees")))
+			rep_doc_para(d, "%s: the stages add up to the guest's latency within %s (%s).", v[i].name, tol, rel);
+		else
+			rep_doc_para(d, "**Stage MISMATCH: %s: the stages add up to %.1f ticks, the guest measured "
+				     "%.1f (%s, beyond %s)**: the trace misses part of the delivery.",
+				     v[i].name, json_number_value(json_object_get(ck, "stage_mean_sum")),
+				     json_number_value(json_object_get(ck, "guest_mean")), rel, tol);
+	}
+}
+
 /* Exits, stages and hypervisor time come from the traced boot of each
  * variant (analysis/xentrace); latency above comes from the untraced boot. */
 static void trace_section(struct rep_doc *d, struct variant *v, int n)
@@ -145,7 +307,6 @@ static void trace_section(struct rep_doc *d, struct variant *v, int n)
 		    "by reason, from a real xentrace capture of a separate, traced boot.");
 	variant_header(d, v, n, "exit reason");
 	char buf[MAX_SHOWN][64];
-	const char *row[MAX_SHOWN + 1];
 	for (int r = -1; r < trace_exit_reason_count; r++) {
 		double total = 0;
 		for (int i = 0; i < n; i++) {
@@ -172,40 +333,15 @@ static void trace_section(struct rep_doc *d, struct variant *v, int n)
 	}
 	rep_doc_row(d, row);
 
-	static const struct {
-		const char *group, *title, *what;
-	} dists[] = {
-		{"stages", "Latency stages (xentrace)", "stage"},
-		{"hyp_time", "Hypervisor time per exit (xentrace)", "exit reason"},
-	};
-	for (size_t g = 0; g < sizeof(dists) / sizeof(dists[0]); g++) {
-		rep_doc_heading(d, 1, "%s", dists[g].title);
-		rep_doc_para(d, "p50 / p99 in counter ticks (physical counter timestamps of the trace records; "
-			    "includes the cost of tracing itself).");
-		variant_header(d, v, n, dists[g].what);
-		int is_stage = g == 0;
-		int rows = is_stage ? trace_stage_count : trace_exit_reason_count;
-		for (int r = 0; r < rows; r++) {
-			const char *name = is_stage ? trace_stages[r] : trace_exit_reasons[r];
-			int present = 0;
-			for (int i = 0; i < n; i++) {
-				json_t *dist = v[i].has_tv ? rep_json_path_get(json_object_get(v[i].tv.vcpu, dists[g].group), name)
-							   : NULL;
-				json_t *p50 = json_object_get(dist, "p50"), *p99 = json_object_get(dist, "p99");
-				if (json_is_number(p50) && json_is_number(p99)) {
-					char a[24], b[24];
-					cell(a, sizeof(a), p50);
-					cell(b, sizeof(b), p99);
-					snprintf(buf[i], sizeof(buf[i]), "%s / %s", a, b);
-					present = 1;
-				} else
-					snprintf(buf[i], sizeof(buf[i]), "-");
-				row[i + 1] = buf[i];
-			}
-			row[0] = name;
-			if (present)
-				rep_doc_row(d, row);
-		}
+	stage_section(d, v, n);
+
+	rep_doc_heading(d, 1, "Hypervisor time per exit (xentrace)");
+	rep_doc_para(d, "p50 / p99 in counter ticks (physical counter timestamps of the trace records; "
+		    "includes the cost of tracing itself).");
+	variant_header(d, v, n, "exit reason");
+	for (int r = 0; r < trace_exit_reason_count; r++) {
+		if (dist_row(d, v, n, "hyp_time", trace_exit_reasons[r], trace_exit_reasons[r], 0))
+			rep_doc_row(d, row);
 	}
 
 	rep_doc_heading(d, 1, "Tracing perturbation");
@@ -310,7 +446,7 @@ static void plots_section(struct rep_doc *d, const char *run)
 		{"latency-hist", "Latency histogram (log-scale counts)"},
 		{"latency-series", "Latency over the run"},
 		{"exits-per-tick", "Guest exits per delivered tick, by reason"},
-		{"latency-stages", "Latency stages: deadline to EL2 entry, injection, guest handler"},
+		{"latency-stages", "Latency stages: deadline, Xen acts, vCPU switched in, guest entry"},
 		{"trend-p50", "History: median latency per run"},
 		{"trend-p99", "History: p99 latency per run"},
 	};
@@ -424,6 +560,7 @@ int main(int argc, char **argv)
 			rep_doc_para(&d, "This run has %d variants; the tables show the first %d in run order.", total, n);
 		rep_doc_heading(&d, 1, "Latency and delivery");
 		latency_table(&d, v, n);
+		stationarity_section(&d, v, n);
 		compare_section(&d, run);
 		trace_section(&d, v, n);
 		rep_profile_section(&d, run, &model, n);

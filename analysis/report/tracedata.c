@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vtb/atomic_file.h"
+#include "vtb/trace_vocab.h"
 #include "trace_view.h"
 
 static const char *prog = "vtb-tracedata";
@@ -68,6 +69,33 @@ static int write_exits(const char *prefix, struct variant *v, int n)
 	return finish(&af, prefix, "-exits.dat");
 }
 
+/* The mean of each part of a tick (vtb/trace_vocab.h: the parts add up to
+ * deadline_to_entry) and the guest's rest, entry to handler, from the
+ * summary's stage check; one row per variant, so gnuplot's rowstacked
+ * histogram shows each path's latency as the sum of its stages. The
+ * rest is 0 when the summary has no stage check. */
+static int write_stage_means(const char *prefix, struct variant *v, int n)
+{
+	struct vtb_atomic af;
+	if (open_out(&af, prefix, "-stage-means.dat"))
+		return -1;
+	fprintf(af.f, "variant");
+	for (int s = 0; s < VTB_TICK_STAGE_PARTS; s++)
+		fprintf(af.f, " %s", trace_stages[s]);
+	fprintf(af.f, " entry_to_handler\n");
+	for (int i = 0; i < n; i++) {
+		fprintf(af.f, "%s", v[i].name);
+		for (int s = 0; s < VTB_TICK_STAGE_PARTS; s++) {
+			json_t *m = json_object_get(json_object_get(json_object_get(v[i].tv.vcpu, "stages"),
+								    trace_stages[s]), "mean");
+			fprintf(af.f, " %.3f", json_is_number(m) ? json_number_value(m) : 0.0);
+		}
+		json_t *rest = json_object_get(json_object_get(v[i].tv.vcpu, "stage_check"), "entry_to_handler_mean");
+		fprintf(af.f, " %.3f\n", json_is_number(rest) ? json_number_value(rest) : 0.0);
+	}
+	return finish(&af, prefix, "-stage-means.dat");
+}
+
 /* One row per stage (or exit reason): p50 and p99 of every variant, in
  * counter ticks; '-' where a variant has no such interval. */
 static int write_dist_table(const char *prefix, const char *suffix, struct variant *v, int n,
@@ -119,6 +147,8 @@ int main(int argc, char **argv)
 				"storm guest's vCPU of each variant:\n"
 				"  PREFIX-exits.dat    exits per delivered tick by reason (row per variant)\n"
 				"  PREFIX-stages.dat   latency stages p50/p99 in counter ticks (row per stage)\n"
+				"  PREFIX-stage-means.dat  mean of each part of a tick and the guest's rest\n"
+				"                      (entry to handler), row per variant\n"
 				"  PREFIX-hyptime.dat  hypervisor time per exit p50/p99 by reason\n",
 				prog);
 			return c == 'h' ? 0 : 2;
@@ -163,6 +193,7 @@ int main(int argc, char **argv)
 	}
 	rc = write_exits(prefix, v, n) ||
 	     write_dist_table(prefix, "-stages.dat", v, n, "stages", trace_stages, trace_stage_count) ||
+	     write_stage_means(prefix, v, n) ||
 	     write_dist_table(prefix, "-hyptime.dat", v, n, "hyp_time", trace_exit_reasons,
 			      trace_exit_reason_count);
 out:

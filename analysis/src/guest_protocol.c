@@ -569,8 +569,16 @@ int vtb_parser_feed(struct vtb_parser *p, const char *line, size_t len)
 	while (len && line[len - 1] == '\r')
 		len--;
 	m = find_marker(line, len);
-	if (!m)
+	if (!m) {
+		/* Xen's bootscrub messages (xen/common/page_alloc.c) */
+		static const char bg[] = "(XEN) Scrubbing Free RAM in background",
+				  on[] = "(XEN) Scrubbing Free RAM on ";
+		if (len >= sizeof(bg) - 1 && memcmp(line, bg, sizeof(bg) - 1) == 0)
+			p->rep->xen_scrub = VTB_SCRUB_BACKGROUND;
+		else if (len >= sizeof(on) - 1 && memcmp(line, on, sizeof(on) - 1) == 0)
+			p->rep->xen_scrub = VTB_SCRUB_AT_BOOT;
 		return 0;
+	}
 	return parse_line(p, m, len - (size_t)(m - line));
 }
 

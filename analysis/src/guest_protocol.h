@@ -56,6 +56,12 @@ struct vtb_report {
 	/* E */
 	uint64_t lines;
 
+	/* Xen's own console lines around the report, when the log is Xen's
+	 * console (the untraced boot): how Xen scrubbed free RAM at boot
+	 * ("Scrubbing Free RAM in background" / "... on N nodes"), which
+	 * decides whether the storm ran on a quiet platform. */
+	enum vtb_xen_scrub { VTB_SCRUB_UNSEEN, VTB_SCRUB_BACKGROUND, VTB_SCRUB_AT_BOOT } xen_scrub;
+
 	unsigned long first_input_line, last_input_line; /* of H and E */
 };
 

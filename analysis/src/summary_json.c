@@ -1,8 +1,10 @@
 #include "summary_json.h"
 #include "vtb/parse.h"
 #include "vtb/schema.h"
+#include "vtb/stationarity.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latency_stats.h"
@@ -58,6 +60,86 @@ static json_t *stats_object(const struct vtb_stats *s, double scale)
 		return NULL;
 	}
 	return o;
+}
+
+/* The stationarity block (docs/summary-format.md, "Stationarity"):
+ * Pettitt's change-point test over the per-tick series, and the
+ * statistics of the segment after a change point when there is one, so a
+ * warm-up never enters the run's statistics unseen. A histogram has no
+ * time order: the block then says it was not tested. */
+static json_t *stationarity_object(const struct vtb_report *r)
+{
+	struct vtb_change_point cp;
+	struct vtb_stats after;
+	json_t *o = json_object(), *c = NULL;
+	double *x = NULL;
+	int found;
+
+	if (!o)
+		return NULL;
+	if (json_object_set_new(o, "test", json_string("pettitt")) ||
+	    json_object_set_new(o, "alpha", json_real(VTB_PETTITT_ALPHA)))
+		goto fail;
+	if (r->record != VTB_RECORD_SAMPLES || r->n_samples < 2) {
+		if (json_object_set_new(o, "tested", json_false()) ||
+		    json_object_set_new(o, "why", json_string(r->record != VTB_RECORD_SAMPLES
+				? "histogram record: no per-tick series"
+				: "fewer than 2 samples")) ||
+		    json_object_set_new(o, "stationary", json_null()) ||
+		    json_object_set_new(o, "change_point", json_null()))
+			goto fail;
+		return o;
+	}
+	x = malloc(r->n_samples * sizeof *x);
+	if (!x)
+		goto fail;
+	for (size_t i = 0; i < r->n_samples; i++)
+		x[i] = (double)r->samples[i];
+	if (vtb_pettitt(x, r->n_samples, &cp) != 0)
+		goto fail;
+	/* A change point is a significant split whose two medians differ: with
+	 * thousands of ticks a shift in the tail alone reaches significance,
+	 * and the median is what a warm-up moves. */
+	found = cp.p < VTB_PETTITT_ALPHA && cp.median_before != cp.median_after;
+	c = json_object();
+	if (!c ||
+	    json_object_set_new(c, "at_tick", json_integer((json_int_t)cp.at)) ||
+	    json_object_set_new(c, "median_before_ticks", num(cp.median_before)) ||
+	    json_object_set_new(c, "median_after_ticks", num(cp.median_after)) ||
+	    json_object_set_new(o, "tested", json_true()) ||
+	    json_object_set_new(o, "n", json_integer((json_int_t)r->n_samples)) ||
+	    json_object_set_new(o, "stationary", json_boolean(!found)) ||
+	    json_object_set_new(o, "statistic", num(cp.statistic)) ||
+	    json_object_set_new(o, "p", json_real(cp.p)) ||
+	    json_object_set_new(o, "split", c)) {
+		json_decref(c);
+		goto fail;
+	}
+	c = NULL;
+	if (!found) {
+		if (json_object_set_new(o, "change_point", json_null()))
+			goto fail;
+		free(x);
+		return o;
+	}
+	if (vtb_stats_from_samples(r->samples + cp.at, r->n_samples - cp.at, &after) != 0)
+		goto fail;
+	c = json_object();
+	if (!c ||
+	    json_object_set_new(c, "at_tick", json_integer((json_int_t)cp.at)) ||
+	    json_object_set_new(c, "median_before_ticks", num(cp.median_before)) ||
+	    json_object_set_new(c, "median_after_ticks", num(cp.median_after)) ||
+	    json_object_set_new(c, "latency_ticks_after", stats_object(&after, 1.0)) ||
+	    json_object_set_new(o, "change_point", c)) {
+		json_decref(c);
+		goto fail;
+	}
+	free(x);
+	return o;
+fail:
+	free(x);
+	json_decref(o);
+	return NULL;
 }
 
 static int compute_stats(const struct vtb_report *r, struct vtb_stats *s)
@@ -119,7 +201,12 @@ json_t *vtb_summary_build(const struct vtb_report *r, const struct vtb_summary_o
 	    json_object_set_new(root, "latency_instructions",
 				o->deterministic ? stats_object(&st, ns_per_tick) : json_null()) ||
 	    json_object_set_new(root, "source",
-				json_string(r->record == VTB_RECORD_HIST ? "histogram" : "samples")))
+				json_string(r->record == VTB_RECORD_HIST ? "histogram" : "samples")) ||
+	    json_object_set_new(root, "stationarity", stationarity_object(r)) ||
+	    json_object_set_new(root, "xen_boot_scrub",
+				r->xen_scrub == VTB_SCRUB_BACKGROUND ? json_string("background") :
+				r->xen_scrub == VTB_SCRUB_AT_BOOT ? json_string("before_dom0")
+								  : json_null()))
 		goto fail_root;
 	return root;
 fail:

@@ -141,6 +141,94 @@ static void summary_samples(void)
 	vtb_report_free(&r);
 }
 
+/* The stationarity block: a warm-up of 100 slow ticks is found, reported
+ * with the statistics after it; a series with no change is stationary; a
+ * histogram is not tested (docs/summary-format.md, "Stationarity"). */
+static void summary_stationarity(void)
+{
+	static uint64_t v[2000];
+	struct vtb_summary_opts o = { "s", 1 };
+	struct vtb_report r;
+	const json_t *st, *cp;
+	json_t *s;
+
+	for (size_t i = 0; i < 300; i++)
+		v[i] = i < 100 ? 280 + i % 11 : 266 + (i == 200);
+	CHECK(samples_report(&r, v, 300, 0) == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(json_is_true(json_object_get(st, "tested")));
+	CHECK(json_is_false(json_object_get(st, "stationary")));
+	CHECK(jnum(st, NULL, "p") < 0.01);
+	cp = json_object_get(st, "change_point");
+	CHECK(jnum(cp, NULL, "at_tick") == 100);
+	CHECK(jnum(cp, NULL, "median_before_ticks") == 285);
+	CHECK(jnum(cp, NULL, "median_after_ticks") == 266);
+	CHECK(jnum(cp, "latency_ticks_after", "n") == 200);
+	CHECK(jnum(cp, "latency_ticks_after", "max") == 267);
+	CHECK(jnum(s, "latency_ticks", "max") == 290); /* the whole run is unchanged */
+	json_decref(s);
+	vtb_report_free(&r);
+
+	for (size_t i = 0; i < 300; i++)
+		v[i] = 266 + (i % 7 == 3);
+	CHECK(samples_report(&r, v, 300, 0) == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(json_is_true(json_object_get(st, "stationary")));
+	CHECK(json_is_null(json_object_get(st, "change_point")));
+	CHECK(json_is_object(json_object_get(st, "split"))); /* the strongest split, always stated */
+	json_decref(s);
+	vtb_report_free(&r);
+
+	/* a significant split of the tail alone, medians equal: not a change point */
+	for (size_t i = 0; i < 2000; i++)
+		v[i] = 266 + (i % 5 < 2) * (i < 1000 ? 20 : 2);
+	CHECK(samples_report(&r, v, 2000, 0) == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(jnum(st, NULL, "p") < 0.01);
+	CHECK(jnum(st, "split", "median_before_ticks") == jnum(st, "split", "median_after_ticks"));
+	CHECK(json_is_true(json_object_get(st, "stationary")));
+	json_decref(s);
+	vtb_report_free(&r);
+
+	CHECK(hist_report(&r, "7") == 0);
+	s = vtb_summary_build(&r, &o);
+	st = json_object_get(s, "stationarity");
+	CHECK(json_is_false(json_object_get(st, "tested")));
+	CHECK(json_is_null(json_object_get(st, "stationary")));
+	CHECK(json_is_null(json_object_get(s, "xen_boot_scrub"))); /* no Xen line */
+	json_decref(s);
+	vtb_report_free(&r);
+}
+
+/* Xen's bootscrub message in the console around the report is recorded. */
+static void summary_xen_boot_scrub(void)
+{
+	static const char *const line[] = {
+		"(XEN) Scrubbing Free RAM in background\r\n",
+		"(XEN) Scrubbing Free RAM on 1 nodes using 1 CPUs\n",
+	};
+	static const char *const want[] = { "background", "before_dom0" };
+	const uint64_t v[3] = { 5, 6, 7 };
+	struct vtb_summary_opts o = { "x", 1 };
+
+	for (int i = 0; i < 2; i++) {
+		struct fx x;
+		struct vtb_report r;
+		fx_init(&x, NULL, "\n");
+		fx_raw(&x, line[i]);
+		fx_samples_report(&x, v, 3, 0);
+		CHECK(parse_fx(&x, &r) == 0);
+		fx_free(&x);
+		json_t *s = vtb_summary_build(&r, &o);
+		CHECK_STR(json_string_value(json_object_get(s, "xen_boot_scrub")), want[i]);
+		json_decref(s);
+		vtb_report_free(&r);
+	}
+}
+
 static void summary_histogram(void)
 {
 	struct vtb_summary_opts o = { "h", 0 };
@@ -262,6 +350,8 @@ void writer_tests(void)
 	RUN(csv_files);
 	RUN(summary_samples);
 	RUN(summary_histogram);
+	RUN(summary_stationarity);
+	RUN(summary_xen_boot_scrub);
 	RUN(summary_check_rejects);
 	RUN(atomic_files);
 	RUN(table_output);

@@ -6,4 +6,5 @@ void test_parse_suite(void);
 void test_trace_vocab_suite(void);
 void test_err_suite(void);
 void test_read_file_suite(void);
+void test_stationarity_suite(void);
 #endif

@@ -10,5 +10,6 @@ int main(void)
 	test_trace_vocab_suite();
 	test_err_suite();
 	test_read_file_suite();
+	test_stationarity_suite();
 	return vtb_test_done();
 }

@@ -43,6 +43,22 @@ for v in "${variants[@]}"; do
              jq -e "$guest | .ticks.delivered_direct > 0 and .other.lr_vtimer_hw > 0 and .ticks.delivered_sw == 0" "$t" ;;
   esac
 done
+# The stages add up to what the guest measured in the same traced boot
+# (within 2 %), and the report says so; every per-tick series was tested
+# for stationarity, and Xen scrubbed its free RAM before the storm.
+for v in "${variants[@]}"; do
+  t=$run/$v/trace-summary.json
+  tap_check "$v: stage parts add up to deadline_to_entry (means)" jq -e "$guest | .stages as \$s |
+    ((\$s.deadline_to_xen.mean + \$s.xen_to_switch_in.mean + \$s.switch_in_to_entry.mean) - \$s.deadline_to_entry.mean) | fabs < 0.01" "$t"
+  tap_check "$v: stages add up to the guest's latency within 2 %" \
+    jq -e "$guest | .stage_check.agrees == true and (.stage_check.relative_difference | fabs) <= 0.02 and .ticks.staged == 1000" "$t"
+  tap_check "$v: the report states the stage check" grep -q "^$v: the stages add up to the guest's latency within 2 %" "$run/report.md"
+  for s in "$run/$v/summary.json" "$run/$v/traced/summary.json"; do
+    tap_check "$v: stationarity tested (${s#"$run/"})" jq -e '.stationarity.tested == true and (.stationarity.stationary | type) == "boolean"' "$s"
+  done
+  tap_check "$v: Xen scrubbed free RAM before dom0" jq -e '.xen_boot_scrub == "before_dom0"' "$run/$v/summary.json"
+done
+tap_check "the report has the stationarity section" grep -q '^## Stationarity of the per-tick series' "$run/report.md"
 for p in exits-per-tick latency-stages; do
   tap_check "plot $p" test -s "$run/plots/$p.svg"
 done

@@ -50,31 +50,46 @@ check "report.md has p50s" grep -q '^| latency p50 (counter ticks) | 100 | 50 |$
 check "report.md links the png" grep -q '(plots/latency-cdf.png)' "$run/report.md"
 check "report.html inlines the svg" grep -q '<svg' "$run/report.html"
 check "report.html escapes" grep -q '<td>k</td><td>v with = sign</td>' "$run/report.html"
+# stock's series has a warm-up (a change point), direct's none
+jq '.stationarity = {"test":"pettitt","tested":true,"n":10,"p":1e-9,"stationary":false,"split":{"at_tick":4,"median_before_ticks":101,"median_after_ticks":107},"change_point":{"at_tick":4,"median_before_ticks":101,"median_after_ticks":107,"latency_ticks_after":{"p50":107,"p99":109}}} | .xen_boot_scrub = "before_dom0"' "$run/stock/summary.json" > "$tmp/s.json" && mv "$tmp/s.json" "$run/stock/summary.json"
+jq '.stationarity = {"test":"pettitt","tested":true,"n":3,"p":0.5,"stationary":true,"split":{"at_tick":2,"median_before_ticks":50,"median_after_ticks":51},"change_point":null}' "$run/direct/summary.json" > "$tmp/s.json" && mv "$tmp/s.json" "$run/direct/summary.json"
+check "report with stationarity blocks" "$bin/vtb-report" "$run"
+check "report: a change point is a warning" grep -q '^\*\*Warning: stock, untraced boot: the per-tick latency changes at tick 4\*\* (median 101 -> 107' "$run/report.md"
+check "report: no change point is said too" grep -q '^direct, untraced boot: no change point in its 3 ticks' "$run/report.md"
+check "report: the boot scrub is named" grep -q 'before dom0 started (bootscrub=1)' "$run/report.md"
 check "report leaves no temporaries" test -z "$(ls "$run" | grep -E '^report\.(md|html)\.')"
 check "report of an empty dir fails" test "$("$bin/vtb-report" "$tmp/nonexistent" 2>/dev/null; echo $?)" = 1
 
 # Trace summaries: the vCPU the summary names as the guest (guest.vcpu), exits
 # divided by the ticks Xen delivered to it (the summary's exits_per_tick).
+# stock's stages add up to what its guest measured, direct's do not.
 for v in stock direct; do
-  cat > "$run/$v/trace-summary.json" <<'JSON'
-{"schema":"vtb-xentrace-summary/1","vcpus":[
+  if [ $v = stock ]; then agrees=true rel=-0.01; else agrees=false rel=-0.5; fi
+  cat > "$run/$v/trace-summary.json" <<JSON
+{"schema":"vtb-xentrace-summary/2","vcpus":[
  {"id":"d0v0","domid":0,"vcpu":0,"exits":{"by_reason":{"sync_hvc":100}},"ticks":{"delivered_lr":10,"delivered":10,"guest_taken":null},"exits_per_tick":10.0},
  {"id":"d1v0","domid":1,"vcpu":0,"exits":{"by_reason":{"irq_vtimer":5,"sync_hvc":10,"sync_wfx":0}},
   "ticks":{"delivered_lr":5,"delivered":5,"guest_taken":null},"exits_per_tick":3.0,
-  "stages":{"cval_to_el2":{"count":5,"p50":22,"p99":30}},"hyp_time":{"irq_vtimer":{"count":5,"p50":170,"p99":180}}}],
+  "stages":{"deadline_to_xen":{"count":5,"p50":22,"p99":30,"mean":24.0}},"hyp_time":{"irq_vtimer":{"count":5,"p50":170,"p99":180}},
+  "stage_check":{"stage_mean_sum":99.0,"guest_mean":100.0,"entry_to_handler_mean":1.0,"stage_p50_sum":98,"guest_p50":99,
+   "relative_difference":$rel,"tolerance":0.02,"agrees":$agrees}}],
  "guest":{"path":null,"vcpu":"d1v0","taken":null}}
 JSON
 done
 check "tracedata" "$bin/vtb-tracedata" --out "$run/plots/trace" "$run/stock" "$run/direct"
 check "exits per tick of the domU" grep -qx 'stock 1.0000 2.0000' "$run/plots/trace-exits.dat"
 check "reasons never seen are left out" grep -qx 'variant irq_vtimer sync_hvc' "$run/plots/trace-exits.dat"
-check "stages table" grep -qx 'cval_to_el2 22 30 22 30' "$run/plots/trace-stages.dat"
+check "stages table" grep -qx 'deadline_to_xen 22 30 22 30' "$run/plots/trace-stages.dat"
+check "stage means: the parts and the guest's rest, row per variant" \
+  grep -qx 'stock 24.000 0.000 0.000 1.000' "$run/plots/trace-stage-means.dat"
 check "gnuplot draws exits" gnuplot -e "dir='$plots'; data='$run/plots/trace-exits.dat'; out='$run/plots/exits-per-tick'; title='t'" "$plots/exits-per-tick.gp"
 check "gnuplot draws stages" gnuplot -e "dir='$plots'; data='$run/plots/trace-stages.dat'; out='$run/plots/latency-stages'; title='t'" "$plots/latency-stages.gp"
 check "report with traces" "$bin/vtb-report" "$run"
 check "report: all exits per tick" grep -q '^| all exits | 3.000 | 3.000 |$' "$run/report.md"
 check "report: picked vCPU" grep -q '^| vCPU (ticks counted from) | d1v0 (hypervisor deliveries) |' "$run/report.md"
-check "report: stage p50/p99" grep -q '^| cval_to_el2 | 22 / 30 | 22 / 30 |$' "$run/report.md"
+check "report: stage p50/p99/mean" grep -q '^| deadline -> Xen acts .* | 22 / 30 / 24.0 | 22 / 30 / 24.0 |$' "$run/report.md"
+check "report: stages that add up" grep -q '^stock: the stages add up to the guest.s latency within 2 % (-1.00 %)' "$run/report.md"
+check "report: a stage mismatch is flagged" grep -q '^\*\*Stage MISMATCH: direct: .*-50.00 %' "$run/report.md"
 before=$(stat -c %Y.%s "$run/report.md"); sleep 1
 check "print-traces prints the exit table" sh -c "'$bin/vtb-report' --print-traces '$run' | grep -q '^| all exits | 3.000 | 3.000 |\$'"
 check "print-traces leaves the report alone" test "$(stat -c %Y.%s "$run/report.md")" = "$before"

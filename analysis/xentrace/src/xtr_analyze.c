@@ -196,60 +196,59 @@ static void close_exit(struct xtr_an *a, struct xtr_pcpu *p, int timed, uint64_t
 	}
 }
 
-static void drop_tick(struct xtr_an *a, struct xtr_pcpu *p)
+static void drop_tick(struct xtr_an *a, struct xtr_vcpu *v)
 {
-	if (p->tick_open)
+	if (v->tick_open)
 		a->an.ticks_abandoned++;
-	p->tick_open = 0;
+	v->tick_open = 0;
 }
 
-/* Our picture of this pCPU may be wrong after missing or reordered data. */
+/* Our picture of this pCPU may be wrong after missing or reordered data:
+ * its open exit goes, and so do the open ticks (a tick may span pCPUs). */
 static void reset_pcpu(struct xtr_an *a, struct xtr_pcpu *p)
 {
 	if (p->exit_open)
 		close_exit(a, p, 0, 0);
-	drop_tick(a, p);
+	for (unsigned i = 0; i < a->nvcpu; i++)
+		drop_tick(a, &a->vcpu[i]);
 	p->have_cur = 0;
 	p->resets++;
 	a->an.state_resets++;
 }
 
-static void open_tick(struct xtr_an *a, struct xtr_pcpu *p, uint32_t dv)
+static void open_tick(struct xtr_an *a, struct xtr_pcpu *p, struct xtr_vcpu *v)
 {
-	drop_tick(a, p);
-	p->tick_open = 1;
-	p->tick_dv = dv;
-	p->have_cval = p->have_inject = 0;
-	/* EL2 entry of this tick is the IRQ exit we are handling, if any. */
-	p->have_exit = p->exit_open && p->exit_kind == 1;
-	p->t_exit = p->exit_tsc;
+	drop_tick(a, v);
+	v->tick_open = 1;
+	v->have_cval = v->have_inject = v->have_switch_in = 0;
+	/* Xen's first event for this tick is the IRQ exit of this vCPU we are
+	 * handling, if any (the PPI taken in EL2 while the vCPU ran). */
+	v->have_first = p->exit_open && p->exit_kind == 1 && p->exit_dv == v->dv;
+	v->t_first = p->exit_tsc;
 }
 
-static void tick_sample(struct xtr_an *a, struct xtr_vcpu *v, enum vtb_tick_stage s,
-			uint64_t from, uint64_t to)
+/* The stages of a tick that reached the guest (vtb/trace_vocab.h): timed
+ * only when the deadline and Xen's first event are known and the events
+ * are in order, so every stage is measured over the same ticks and the
+ * parts add up to deadline_to_entry tick by tick. */
+static void complete_tick(struct xtr_an *a, struct xtr_vcpu *v, uint64_t now)
 {
-	uint64_t d;
-	if (interval(a, from, to, &d))
-		xtr_hist_add(&v->stage[s], d);
-}
-
-static void complete_tick(struct xtr_an *a, struct xtr_pcpu *p, uint64_t now)
-{
-	struct xtr_vcpu *v = vcpu_get(a, p->tick_dv);
-
-	p->tick_open = 0;
-	if (!v)
-		return;
+	v->tick_open = 0;
 	v->ticks_complete++;
-	if (p->have_cval && p->have_exit)
-		tick_sample(a, v, VTB_STAGE_CVAL_TO_EL2, p->t_cval, p->t_exit);
-	if (p->have_exit)
-		tick_sample(a, v, VTB_STAGE_EL2_TO_INJECT, p->t_exit, p->t_inject);
-	tick_sample(a, v, VTB_STAGE_INJECT_TO_ENTRY, p->t_inject, now);
-	if (p->have_exit)
-		tick_sample(a, v, VTB_STAGE_EL2_TO_ENTRY, p->t_exit, now);
-	if (p->have_cval)
-		tick_sample(a, v, VTB_STAGE_CVAL_TO_ENTRY, p->t_cval, now);
+	if (!v->have_cval || !v->have_first)
+		return;
+	uint64_t t[4] = { v->t_cval, v->t_first,
+			  v->have_switch_in ? v->t_switch_in : v->t_first, now };
+	for (int i = 0; i < 3; i++)
+		if ((int64_t)(t[i + 1] - t[i]) < 0) {
+			a->an.negative_interval++;
+			return;
+		}
+	v->ticks_staged++;
+	xtr_hist_add(&v->stage[VTB_STAGE_DEADLINE_TO_XEN], t[1] - t[0]);
+	xtr_hist_add(&v->stage[VTB_STAGE_XEN_TO_SWITCH_IN], t[2] - t[1]);
+	xtr_hist_add(&v->stage[VTB_STAGE_SWITCH_IN_TO_ENTRY], t[3] - t[2]);
+	xtr_hist_add(&v->stage[VTB_STAGE_DEADLINE_TO_ENTRY], t[3] - t[0]);
 }
 
 static inline uint64_t u64of(uint32_t lo, uint32_t hi)
@@ -377,8 +376,9 @@ HANDLER(on_guest_entry)
 		close_exit(a, p, 1, r->tsc);
 	else
 		a->an.entry_without_exit++;
-	if (p->tick_open && p->have_inject && p->tick_dv == d[0])
-		complete_tick(a, p, r->tsc);
+	v = vcpu_get(a, d[0]); /* close_exit may have grown the table */
+	if (v && v->tick_open && v->have_inject)
+		complete_tick(a, v, r->tsc);
 	set_resident(p, d[0]);
 }
 
@@ -394,10 +394,9 @@ HANDLER(on_pirq)
 		else if (d[0] == XTR_MAINT_INTID)
 			p->exit_reason = VTB_EXIT_IRQ_MAINT;
 	}
-	if (d[0] == XTR_VTIMER_INTID) {
-		if ((v = vcpu_get(a, d[1])))
-			v->pirq_vtimer++;
-		open_tick(a, p, d[1]);
+	if (d[0] == XTR_VTIMER_INTID && (v = vcpu_get(a, d[1]))) {
+		v->pirq_vtimer++;
+		open_tick(a, p, v);
 	}
 }
 
@@ -405,17 +404,17 @@ HANDLER(on_vtimer_irq)
 {
 	struct xtr_vcpu *v;
 	NEED(6);
-	if ((v = vcpu_get(a, d[0]))) {
-		v->vtimer_irq++;
-		v->cntvoff = u64of(d[4], d[5]);
-		v->have_cntvoff = 1;
-	}
-	if (!(p->tick_open && !p->have_cval && !p->have_inject))
-		open_tick(a, p, d[0]);
-	p->tick_dv = d[0];
-	p->have_cval = 1;
+	if (!(v = vcpu_get(a, d[0])))
+		return;
+	v->vtimer_irq++;
+	v->cntvoff = u64of(d[4], d[5]);
+	v->have_cntvoff = 1;
+	/* the tick its PIRQ opened, unless that one is already further on */
+	if (!(v->tick_open && !v->have_cval && !v->have_inject))
+		open_tick(a, p, v);
+	v->have_cval = 1;
 	/* CVAL is in the guest's virtual count; physical = virtual + CNTVOFF. */
-	p->t_cval = u64of(d[2], d[3]) + u64of(d[4], d[5]);
+	v->t_cval = u64of(d[2], d[3]) + u64of(d[4], d[5]);
 }
 
 HANDLER(on_vtimer_expired)
@@ -425,11 +424,14 @@ HANDLER(on_vtimer_expired)
 	if (!(v = vcpu_get(a, d[0])))
 		return;
 	v->vtimer_expired++;
-	open_tick(a, p, d[0]);
-	p->have_exit = 0; /* Xen's software timer, not the guest's PPI */
+	open_tick(a, p, v);
+	/* Xen's software timer stands in for the blocked vCPU's timer: its
+	 * expiry is Xen's first event for the tick. */
+	v->have_first = 1;
+	v->t_first = r->tsc;
 	if (v->have_cntvoff) {
-		p->have_cval = 1;
-		p->t_cval = u64of(d[1], d[2]) + v->cntvoff;
+		v->have_cval = 1;
+		v->t_cval = u64of(d[1], d[2]) + v->cntvoff;
 	}
 }
 
@@ -446,9 +448,8 @@ HANDLER(on_virq_inject)
 		v->delivered_direct++;
 	else
 		v->delivered_sw++;
-	if (p->tick_open && !p->have_inject && p->tick_dv == d[0]) {
-		p->have_inject = 1;
-		p->t_inject = r->tsc;
+	if (v->tick_open && !v->have_inject) {
+		v->have_inject = 1;
 	} else {
 		v->delivered_untimed++;
 	}
@@ -499,6 +500,12 @@ HANDLER(on_sched_switch)
 	uint32_t next = (d[2] << 16) | (d[3] & 0xffff);
 	p->switches++;
 	set_resident(p, next);
+	/* the first switch to the tick's vCPU after Xen's first event */
+	if (d[2] != XTR_DV_IDLE_DOM && (v = vcpu_get(a, next)) && v->tick_open &&
+	    !v->have_switch_in) {
+		v->have_switch_in = 1;
+		v->t_switch_in = r->tsc;
+	}
 	if (d[2] != XTR_DV_IDLE_DOM && (v = vcpu_get(a, next)))
 		v->sched_in++;
 }
@@ -582,9 +589,10 @@ void xtr_an_finish(struct xtr_an *a)
 			a->an.exits_open_at_end++;
 			close_exit(a, p, 0, 0);
 		}
-		if (p->tick_open) {
-			a->an.ticks_open_at_end++;
-			p->tick_open = 0;
-		}
 	}
+	for (unsigned i = 0; i < a->nvcpu; i++)
+		if (a->vcpu[i].tick_open) {
+			a->an.ticks_open_at_end++;
+			a->vcpu[i].tick_open = 0;
+		}
 }

@@ -25,12 +25,20 @@ struct xtr_vcpu {
 	uint64_t entries;
 	uint64_t ticks_delivered, delivered_sw, delivered_direct, delivered_untimed;
 	uint64_t ticks_complete;           /* ticks with an injection and a return to guest */
+	uint64_t ticks_staged;             /* complete ticks with every stage timed */
 	uint64_t vtimer_irq, vtimer_expired, vtimer_save, vtimer_restore;
 	uint64_t pirq_vtimer, maint_irqs, lr_writes, lr_vtimer_hw, sched_in;
 	uint64_t delivered_lr;             /* LR writes making vIRQ 27 pending */
 	uint64_t sync_by_ec[64];           /* sync exits by ESR_EL2.EC */
 	uint64_t cntvoff;
 	int have_cntvoff;
+	/* This vCPU's open tick: the deadline (CVAL + CNTVOFF), Xen's first
+	 * event for it (the IRQ exit that took the PPI, or the software
+	 * timer's expiry, on whichever pCPU), its switch-in, the injection
+	 * (vtb/trace_vocab.h). Per vCPU: another vCPU's tick on the same pCPU
+	 * (dom0's own timer) must not replace it. */
+	uint8_t tick_open, have_cval, have_first, have_switch_in, have_inject;
+	uint64_t t_cval, t_first, t_switch_in;
 	/* Storm window (set by the window pass): first tick event .. the
 	 * GUEST_ENTRY following the last one. Exits outside it are kept apart
 	 * so that exits per tick count only what the ticks caused. */
@@ -47,10 +55,6 @@ struct xtr_pcpu {
 	uint8_t exit_open, exit_kind, exit_reason, exit_classified, exit_ec;
 	uint32_t exit_dv;
 	uint64_t exit_tsc;
-	/* open tick */
-	uint8_t tick_open, have_cval, have_exit, have_inject;
-	uint32_t tick_dv;
-	uint64_t t_cval, t_exit, t_inject;
 };
 
 struct xtr_anomalies {

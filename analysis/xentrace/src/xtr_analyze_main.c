@@ -121,6 +121,17 @@ static int read_guest_summary(const char *path, struct xtr_report_meta *meta)
 		return 1;
 	}
 	int bad = find_taken(g, &meta->guest_taken);
+	/* A vtb-analyze summary.json also has the guest's latency: the stage
+	 * check compares the trace's stages with it (docs/xentrace-decoder.md). */
+	json_t *lat = json_object_get(g, "latency_ticks");
+	json_t *n = json_object_get(lat, "n"), *mean = json_object_get(lat, "mean"),
+	       *p50 = json_object_get(lat, "p50");
+	if (json_is_number(n) && json_is_number(mean) && json_is_number(p50)) {
+		meta->have_guest_latency = 1;
+		meta->guest_lat_n = json_number_value(n);
+		meta->guest_lat_mean = json_number_value(mean);
+		meta->guest_lat_p50 = json_number_value(p50);
+	}
 	json_decref(g);
 	if (bad) {
 		vtb_err("%s: no integer \"taken\" key", path);

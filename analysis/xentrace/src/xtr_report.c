@@ -171,6 +171,7 @@ static json_t *ticks_json(const struct xtr_vcpu *v, const struct xtr_report_meta
 	json_object_set_new(x, "delivered_untimed", JINT(v->delivered_untimed));
 	json_object_set_new(x, "delivered_lr", JINT(v->delivered_lr));
 	json_object_set_new(x, "complete", JINT(v->ticks_complete));
+	json_object_set_new(x, "staged", JINT(v->ticks_staged));
 	json_object_set_new(x, "vtimer_irq", JINT(v->vtimer_irq));
 	json_object_set_new(x, "vtimer_expired", JINT(v->vtimer_expired));
 	json_object_set_new(x, "pirq_vtimer", JINT(v->pirq_vtimer));
@@ -198,6 +199,39 @@ static json_t *stages_json(const struct xtr_vcpu *v)
 	for (int s = 0; s < VTB_STAGE__N; s++)
 		json_object_set_new(x, vtb_tick_stage_name(s), hist_json(&v->stage[s]));
 	return x;
+}
+
+/* Do the stages add up to the latency the guest measured in the same boot?
+ * The parts add up to deadline_to_entry tick by tick, so the sum of their
+ * means is that span's mean exactly; the guest's mean latency adds the
+ * last stretch, guest entry to its handler's counter read, which the trace
+ * cannot see and which should be a few ticks. The check passes when the
+ * trace's sum is within XTR_STAGE_CHECK_TOLERANCE of the guest's mean; the
+ * p50 sum is stated too (medians do not add up exactly). null without the
+ * guest's latency (--guest-summary of a vtb-analyze summary.json). */
+static json_t *stage_check_json(const struct xtr_vcpu *v, const struct xtr_report_meta *m)
+{
+	if (!m->have_guest_latency || !v->ticks_staged || m->guest_lat_mean <= 0)
+		return json_null();
+	double sum_mean = 0, sum_p50 = 0;
+	for (int s = 0; s < VTB_TICK_STAGE_PARTS; s++) {
+		sum_mean += v->stage[s].sum / (double)v->stage[s].count;
+		sum_p50 += (double)xtr_hist_pct(&v->stage[s], 0.5);
+	}
+	double rel = (sum_mean - m->guest_lat_mean) / m->guest_lat_mean;
+	json_t *o = json_object();
+	json_object_set_new(o, "ticks_staged", JINT(v->ticks_staged));
+	json_object_set_new(o, "guest_ticks", json_real(m->guest_lat_n));
+	json_object_set_new(o, "stage_mean_sum", json_real(sum_mean));
+	json_object_set_new(o, "guest_mean", json_real(m->guest_lat_mean));
+	json_object_set_new(o, "entry_to_handler_mean", json_real(m->guest_lat_mean - sum_mean));
+	json_object_set_new(o, "relative_difference", json_real(rel));
+	json_object_set_new(o, "stage_p50_sum", json_real(sum_p50));
+	json_object_set_new(o, "guest_p50", json_real(m->guest_lat_p50));
+	json_object_set_new(o, "tolerance", json_real(XTR_STAGE_CHECK_TOLERANCE));
+	json_object_set_new(o, "agrees", json_boolean(rel <= XTR_STAGE_CHECK_TOLERANCE &&
+						      rel >= -XTR_STAGE_CHECK_TOLERANCE));
+	return o;
 }
 
 static json_t *other_json(const struct xtr_vcpu *v)
@@ -230,6 +264,7 @@ static json_t *vcpu_json(const struct xtr_an *a, const struct xtr_vcpu *v,
 	json_object_set_new(e, "ticks", ticks_json(v, m, guest));
 	ratios_json(e, v, m, guest);
 	json_object_set_new(e, "stages", stages_json(v));
+	json_object_set_new(e, "stage_check", guest ? stage_check_json(v, m) : json_null());
 	json_object_set_new(e, "other", other_json(v));
 	return e;
 }
@@ -290,7 +325,7 @@ static void hist_row(FILE *f, const char *label, const struct xtr_hist *h, uint6
 {
 	if (!h->count)
 		return;
-	fprintf(f, "    %-16s n=%-8" PRIu64 " p50=%-8" PRIu64 " p90=%-8" PRIu64 " p99=%-8" PRIu64
+	fprintf(f, "    %-20s n=%-8" PRIu64 " p50=%-8" PRIu64 " p90=%-8" PRIu64 " p99=%-8" PRIu64
 		" max=%-8" PRIu64 " ticks  (p50 %.0f ns, p99 %.0f ns)\n",
 		label, h->count, xtr_hist_pct(h, 0.5), xtr_hist_pct(h, 0.9), xtr_hist_pct(h, 0.99),
 		h->max, ns(xtr_hist_pct(h, 0.5), hz), ns(xtr_hist_pct(h, 0.99), hz));
@@ -337,6 +372,18 @@ void xtr_report_table(FILE *f, const struct xtr_an *a, const struct xtr_stats *s
 			fprintf(f, "  tick latency stages:\n");
 		for (int s = 0; s < VTB_STAGE__N; s++)
 			hist_row(f, vtb_tick_stage_name(s), &v->stage[s], m->cntfrq_hz);
+		json_t *chk = m->have_guest_dv && m->guest_dv == v->dv && m->have_guest
+				      ? stage_check_json(v, m) : NULL;
+		if (json_is_object(chk))
+			fprintf(f, "  stages add up: mean %.1f of the guest's %.1f ticks (%+.2f %%), "
+				"p50 sum %.0f of %.0f: %s\n",
+				json_real_value(json_object_get(chk, "stage_mean_sum")),
+				m->guest_lat_mean,
+				100 * json_real_value(json_object_get(chk, "relative_difference")),
+				json_real_value(json_object_get(chk, "stage_p50_sum")), m->guest_lat_p50,
+				json_is_true(json_object_get(chk, "agrees")) ? "agree within 2 %"
+									     : "MISMATCH beyond 2 %");
+		json_decref(chk);
 	}
 	uint64_t iss = xtr_issue_total(st);
 	if (iss)

@@ -15,9 +15,15 @@ struct xtr_report_meta {
 	int have_guest;                  /* guest summary given: guest_taken is known */
 	uint64_t guest_taken;
 	const char *guest_summary_label; /* recorded path of the guest summary */
+	int have_guest_latency;          /* its latency_ticks: n, mean, p50 */
+	double guest_lat_n, guest_lat_mean, guest_lat_p50;
 	int have_guest_dv;               /* the storm guest's vCPU is known */
 	uint32_t guest_dv;
 };
+
+/* How close the trace's stages must add up to the guest's own latency
+ * (relative difference of the means) for the stage check to pass. */
+#define XTR_STAGE_CHECK_TOLERANCE 0.02
 
 json_t *xtr_report_json(const struct xtr_an *a, const struct xtr_stats *st,
 			const struct xtr_report_meta *m);

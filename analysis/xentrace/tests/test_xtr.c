@@ -177,18 +177,26 @@ static void t_stages(void)
 		EQ(xtr_hist_pct(&v->hyp[VTB_EXIT_SYNC_HVC], 0.5), 30);
 		/* hyp time of a tick exit = el2->entry = 150 + k */
 		EQ(xtr_hist_pct(&v->hyp[VTB_EXIT_IRQ_VTIMER], 0.5), 200);
-		const struct xtr_hist *h = stage(&r, DV(1, c), VTB_STAGE_CVAL_TO_EL2);
+		/* the vCPU is running: Xen's first event is the IRQ exit (deadline
+		 * + k), there is no switch-in, and the guest is entered 150 + k
+		 * later; the parts add up to deadline_to_entry = 150 + 2k */
+		EQ(v->ticks_staged, 100);
+		const struct xtr_hist *h = stage(&r, DV(1, c), VTB_STAGE_DEADLINE_TO_XEN);
 		EQ(h->count, 100);
 		EQ(h->min, 1);
 		EQ(xtr_hist_pct(h, 0.5), 50);
 		EQ(xtr_hist_pct(h, 0.9), 90);
 		EQ(xtr_hist_pct(h, 0.99), 99);
 		EQ(h->max, 100);
-		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_EL2_TO_INJECT), 0.5), 150);
-		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_INJECT_TO_ENTRY), 0.99), 50);
-		/* total = k + 100 + k + 50: p50 at k = 50 */
-		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_CVAL_TO_ENTRY), 0.5), 250);
-		EQ(stage(&r, DV(1, c), VTB_STAGE_CVAL_TO_ENTRY)->max, 350);
+		EQ(stage(&r, DV(1, c), VTB_STAGE_XEN_TO_SWITCH_IN)->count, 100);
+		EQ(stage(&r, DV(1, c), VTB_STAGE_XEN_TO_SWITCH_IN)->max, 0);
+		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_SWITCH_IN_TO_ENTRY), 0.5), 200);
+		EQ(xtr_hist_pct(stage(&r, DV(1, c), VTB_STAGE_DEADLINE_TO_ENTRY), 0.5), 250);
+		EQ(stage(&r, DV(1, c), VTB_STAGE_DEADLINE_TO_ENTRY)->max, 350);
+		double parts = 0;
+		for (int s = 0; s < VTB_TICK_STAGE_PARTS; s++)
+			parts += stage(&r, DV(1, c), s)->sum;
+		CHECK(parts == stage(&r, DV(1, c), VTB_STAGE_DEADLINE_TO_ENTRY)->sum);
 	}
 	EQ(r.an.an.entry_without_exit, 0);
 	EQ(r.an.an.ticks_abandoned, 0);
@@ -461,8 +469,9 @@ static void t_tsc_wrap(void)
 	CHECK_MSG(v != NULL, "vcpu");
 	if (v) {
 		EQ(v->hyp[VTB_EXIT_SYNC_DABT].max, 25);
-		EQ(v->stage[VTB_STAGE_CVAL_TO_ENTRY].max, 150);
-		EQ(v->stage[VTB_STAGE_EL2_TO_INJECT].max, 50);
+		EQ(v->stage[VTB_STAGE_DEADLINE_TO_ENTRY].max, 150);
+		EQ(v->stage[VTB_STAGE_DEADLINE_TO_XEN].max, 40);
+		EQ(v->stage[VTB_STAGE_SWITCH_IN_TO_ENTRY].max, 110);
 		EQ(v->hyp[VTB_EXIT_SYNC_HVC].max, 5);
 	}
 	res_free(&r);
@@ -489,6 +498,7 @@ static void t_paths_and_sched(void)
 	XW(&w, 0, TRC_ARM_VTIMER_SAVE, 140, b, 1, 900, 0, 100, 0);
 	XW(&w, 0, TRC_ARM_VTIMER_EXPIRED, 1005, b, 900, 0);
 	XW(&w, 0, TRC_ARM_VIRQ_INJECT, 1010, b, 27, 0, 27);
+	XW(&w, 0, TRC_SCHED_SWITCH, 1020, 0x7fff, 0, 2, 0); /* b switched in */
 	XW(&w, 0, TRC_ARM_GUEST_ENTRY, 1030, b);
 	/* maintenance IRQ exit */
 	XW(&w, 0, TRC_ARM_GUEST_EXIT, 1100, 1, b, 0);
@@ -505,16 +515,61 @@ static void t_paths_and_sched(void)
 		EQ(va->delivered_lr, 1);
 		EQ(vb->delivered_lr, 0); /* vIRQ 30 */
 		EQ(vb->lr_writes, 1);
-		EQ(vb->sched_in, 1);
+		EQ(vb->sched_in, 2);
 		EQ(va->delivered_direct, 1);
 		EQ(va->delivered_sw, 0);
-		EQ(va->stage[VTB_STAGE_EL2_TO_INJECT].max, 10);
-		EQ(va->stage[VTB_STAGE_CVAL_TO_EL2].count, 0); /* no VTIMER_IRQ: no CVAL */
+		EQ(va->ticks_complete, 1);
+		EQ(va->ticks_staged, 0); /* no VTIMER_IRQ: no deadline, no stage */
+		EQ(va->stage[VTB_STAGE_DEADLINE_TO_XEN].count, 0);
 		EQ(vb->vtimer_expired, 1);
-		EQ(vb->stage[VTB_STAGE_CVAL_TO_ENTRY].max, 30); /* 900 + 100 -> 1030 */
-		EQ(vb->stage[VTB_STAGE_EL2_TO_INJECT].count, 0);
+		/* blocked: deadline 900 + 100, software timer at 1005, switched
+		 * in at 1020, entered at 1030 */
+		EQ(vb->ticks_staged, 1);
+		EQ(vb->stage[VTB_STAGE_DEADLINE_TO_XEN].max, 5);
+		EQ(vb->stage[VTB_STAGE_XEN_TO_SWITCH_IN].max, 15);
+		EQ(vb->stage[VTB_STAGE_SWITCH_IN_TO_ENTRY].max, 10);
+		EQ(vb->stage[VTB_STAGE_DEADLINE_TO_ENTRY].max, 30);
 		EQ(vb->exits[VTB_EXIT_IRQ_MAINT], 1);
 		EQ(vb->maint_irqs, 1);
+	}
+	res_free(&r);
+	xw_free(&w);
+}
+
+/* A blocked vCPU's tick stays open while another vCPU (dom0) takes its own
+ * timer tick on the same pCPU: ticks are per vCPU, not per pCPU. */
+static void t_interleaved_ticks(void)
+{
+	struct xw w;
+	struct res r;
+	xw_init(&w);
+	uint32_t g = DV(1, 0), d0 = DV(0, 0);
+	XW(&w, 0, TRC_ARM_VTIMER_SAVE, 100, g, 1, 900, 0, 100, 0);   /* g blocks; CNTVOFF 100 */
+	XW(&w, 0, TRC_ARM_VTIMER_EXPIRED, 1010, g, 900, 0);          /* deadline 1000 */
+	/* dom0 runs first and takes its own vtimer PPI */
+	XW(&w, 0, TRC_ARM_GUEST_EXIT, 1100, 1, d0, 0);
+	XW(&w, 0, TRC_ARM_PIRQ, 1101, 27, d0);
+	XW(&w, 0, TRC_ARM_VTIMER_IRQ, 1102, d0, 5, 1050, 0, 0, 0);
+	XW(&w, 0, TRC_ARM_VIRQ_INJECT, 1103, d0, 27, 0, 0);
+	XW(&w, 0, TRC_ARM_GUEST_ENTRY, 1120, d0);
+	/* then g is switched in, gets its tick and is entered */
+	XW(&w, 0, TRC_SCHED_SWITCH, 1500, 0, 0, 1, 0);
+	XW(&w, 0, TRC_ARM_VIRQ_INJECT, 1510, g, 27, 0x11, 27);
+	XW(&w, 0, TRC_ARM_GUEST_ENTRY, 1600, g);
+	xw_flush(&w, 1 << 20);
+	decode(w.out.p, w.out.len, 0, &r);
+	const struct xtr_vcpu *vg = xtr_an_find(&r.an, g), *vd = xtr_an_find(&r.an, d0);
+	CHECK_MSG(vg && vd, "vcpus");
+	if (vg && vd) {
+		EQ(r.an.an.ticks_abandoned, 0);
+		EQ(vg->ticks_staged, 1);
+		EQ(vg->stage[VTB_STAGE_DEADLINE_TO_XEN].max, 10);
+		EQ(vg->stage[VTB_STAGE_XEN_TO_SWITCH_IN].max, 490);
+		EQ(vg->stage[VTB_STAGE_SWITCH_IN_TO_ENTRY].max, 100);
+		EQ(vg->stage[VTB_STAGE_DEADLINE_TO_ENTRY].max, 600);
+		EQ(vd->ticks_staged, 1); /* dom0's own: exit 1100 - deadline 1050 */
+		EQ(vd->stage[VTB_STAGE_DEADLINE_TO_XEN].max, 50);
+		EQ(vd->stage[VTB_STAGE_XEN_TO_SWITCH_IN].max, 0);
 	}
 	res_free(&r);
 	xw_free(&w);
@@ -599,7 +654,10 @@ static void t_tools(void)
 	CHECK_MSG(f != NULL, "open");
 	if (!f)
 		return;
-	fputs("{\"guest\":\"baremetal\",\"trailer\":{\"taken\":55,\"lost\":0}}\n", f);
+	/* d1v1's stages add up to 150 + 2k, mean 251: the guest's mean 255 is
+	 * within 2 %, entry to handler 4 ticks */
+	fputs("{\"guest\":\"baremetal\",\"trailer\":{\"taken\":55,\"lost\":0},"
+	      "\"latency_ticks\":{\"n\":100,\"mean\":255.0,\"p50\":254}}\n", f);
 	fclose(f);
 	char extra[700];
 	snprintf(extra, sizeof(extra), "--guest-summary %s --guest-vcpu 1:1", path);
@@ -621,12 +679,39 @@ static void t_tools(void)
 		double t = json_real_value(json_object_get(v, "exits_per_tick"));
 		CHECK_MSG(t > 1.089 && t < 1.091, "exits_per_tick %f", t);
 		EQ(json_integer_value(json_object_get(json_object_get(v, "exits_outside_window"), "total")), 1);
-		json_t *st = json_object_get(json_object_get(v, "stages"), "cval_to_el2");
+		json_t *st = json_object_get(json_object_get(v, "stages"), "deadline_to_xen");
 		EQ(json_integer_value(json_object_get(st, "p90")), 90);
+		json_t *ck = json_object_get(v, "stage_check");
+		CHECK(json_is_true(json_object_get(ck, "agrees")));
+		CHECK_NEAR(json_real_value(json_object_get(ck, "stage_mean_sum")), 251, 1e-9);
+		CHECK_NEAR(json_real_value(json_object_get(ck, "entry_to_handler_mean")), 4, 1e-9);
+		CHECK_NEAR(json_real_value(json_object_get(ck, "stage_p50_sum")), 50 + 0 + 200, 1e-9);
 		EQ(json_integer_value(json_object_get(json_object_get(json_object_get(v, "exits"), "by_reason"), "sync_hvc")), 9);
 		EQ(json_integer_value(json_object_get(json_object_get(json_object_get(v, "exits"), "sync_by_ec"), "0x16_HVC64")), 9);
 	}
 	CHECK_MSG(found, "d1v1 missing from summary");
+	json_decref(j);
+	/* a guest that saw 300 ticks on average: the stages (251) do not add
+	 * up to it, and the summary says so */
+	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("{\"trailer\":{\"taken\":55},\"latency_ticks\":{\"n\":100,\"mean\":300,\"p50\":300}}", f);
+		fclose(f);
+	}
+	EQ(run_analyze(&w, "tools3", extra, &exists), 0);
+	snprintf(path, sizeof(path), "%s/tools3-out/trace-summary.json", tmpdir);
+	j = json_load_file(path, 0, NULL);
+	found = 0;
+	json_array_foreach(json_object_get(j, "vcpus"), i, v) {
+		json_t *ck = json_object_get(v, "stage_check");
+		if (!json_is_object(ck))
+			continue;
+		found = 1;
+		CHECK(json_is_false(json_object_get(ck, "agrees")));
+		CHECK_NEAR(json_real_value(json_object_get(ck, "relative_difference")), -49.0 / 300, 1e-9);
+	}
+	CHECK_MSG(found == 1, "one stage check (the guest's vCPU)");
 	json_decref(j);
 	/* a broken guest summary is a clear error */
 	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
@@ -1022,7 +1107,8 @@ int main(int argc, char **argv)
 		{"window_past_eof", t_window_past_eof}, {"corrupt_header", t_corrupt_header},
 		{"impossible_extra", t_impossible_extra}, {"bad_cpu_change", t_bad_cpu_change},
 		{"out_of_order", t_out_of_order}, {"tsc_wrap", t_tsc_wrap},
-		{"paths_and_sched", t_paths_and_sched}, {"hist", t_hist},
+		{"paths_and_sched", t_paths_and_sched},
+		{"interleaved_ticks", t_interleaved_ticks}, {"hist", t_hist},
 		{"garbage", t_garbage}, {"storm_window", t_storm_window}, {"tools", t_tools}, {"guest_record", t_guest_record}, {"crosscheck", t_crosscheck},
 		{"real_captures", t_real_captures},
 	};

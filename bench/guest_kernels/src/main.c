@@ -208,6 +208,40 @@ static char cpu_err[VTB_MAX_CPUS][160];
 extern char guest_secondary_entry[];
 __attribute__((aligned(16))) uint8_t guest_secondary_stacks[VTB_MAX_CPUS - 1][SECONDARY_STACK];
 
+/* Start the storm on a counter-tick edge, so that its figures do not
+ * depend on how many instructions ran before it (docs/guest-kernel.md,
+ * "Start phase"). Under QEMU icount the counter ticks every 16
+ * instructions; a loop of exactly 17 instructions per counter read moves
+ * its read one instruction later within the tick on every turn, and the
+ * first time two reads differ by 2 the read came on the edge itself. That
+ * is exact to the instruction, where a plain "spin until the counter
+ * changes" would be exact only to its loop length. Elsewhere (realtime,
+ * hardware) the loop is a short wait: at most 64 turns. The 17 are
+ * counted in the asm below and must stay so. */
+static void storm_sync_to_tick_edge(void)
+{
+	uint64_t prev, cur, turns = 64;
+
+	__asm__ volatile(
+		"isb\n\t"
+		"mrs	%[cur], cntvct_el0\n"
+		"1:\n\t"
+		"mov	%[prev], %[cur]\n\t"		/*  1 */
+		"nop\n\tnop\n\tnop\n\tnop\n\tnop\n\t"	/*  6 */
+		"nop\n\tnop\n\tnop\n\tnop\n\t"		/* 10 */
+		"isb\n\t"				/* 11 */
+		"mrs	%[cur], cntvct_el0\n\t"		/* 12 */
+		"sub	%[prev], %[cur], %[prev]\n\t"	/* 13 */
+		"cmp	%[prev], #2\n\t"			/* 14 */
+		"b.eq	2f\n\t"				/* 15 */
+		"subs	%[turns], %[turns], #1\n\t"	/* 16 */
+		"b.ne	1b\n"				/* 17 */
+		"2:\n"
+		: [prev] "=&r"(prev), [cur] "=&r"(cur), [turns] "+r"(turns)
+		:
+		: "cc", "memory");
+}
+
 static void enable_storm_ppis(void)
 {
 	guest_gic_enable_ppi(cfg.vtimer_intid, 0xa0);
@@ -232,6 +266,7 @@ void guest_secondary_main(uint64_t idx)
 	sev();
 	while (!storm_go)
 		wfe();
+	storm_sync_to_tick_edge();
 	guest_storm_run(&cfg, &cpu_res[idx]);
 	dsb(ish);
 	cpu_done[idx] = 1;
@@ -377,6 +412,7 @@ void guest_main(const void *fdt)
 	dsb(ish);
 	storm_go = 1;
 	sev();
+	storm_sync_to_tick_edge();
 	guest_storm_run(&cfg, &cpu_res[0]);
 	wait_secondaries();
 	for (unsigned c = 0; c < ncpus && ncpus > 1; c++) {

@@ -25,15 +25,10 @@ _start:
 	.long	0			/* res5 (PE header offset: none) */
 
 entry:
-	/* Start-phase pad: GUEST_PHASE_PAD instructions run once, before the
-	 * storm. Under QEMU icount the latency figures depend on the storm's
-	 * start phase within a counter tick (instruction count mod 16), so a
-	 * change anywhere before the storm (code, image or .bss size) can shift
-	 * every figure without touching the storm. The Makefile's value keeps
-	 * this build's phase equal to the one the published baseline was
-	 * measured with; docs/guest-kernel.md, "Start phase", says how to
-	 * recalibrate it. */
-	.rept	GUEST_PHASE_PAD
+	/* GUEST_PRESTORM_NOPS extra instructions (0 unless a test asks): the
+	 * storm starts on a counter-tick edge (main.c), so they must not
+	 * change any figure (docs/guest-kernel.md, "Start phase"). */
+	.rept	GUEST_PRESTORM_NOPS
 	nop
 	.endr
 	msr	daifset, #0xf
@@ -140,17 +135,6 @@ guest_mmu_enable:
  * built the page table, cleared .bss and relocated the image. */
 	.globl guest_secondary_entry
 guest_secondary_entry:
-	/* Start-phase pad: GUEST_PHASE_PAD instructions run once, before the
-	 * storm. Under QEMU icount the latency figures depend on the storm's
-	 * start phase within a counter tick (instruction count mod 16), so a
-	 * change anywhere before the storm (code, image or .bss size) can shift
-	 * every figure without touching the storm. The Makefile's value keeps
-	 * this build's phase equal to the one the published baseline was
-	 * measured with; docs/guest-kernel.md, "Start phase", says how to
-	 * recalibrate it. */
-	.rept	GUEST_PHASE_PAD
-	nop
-	.endr
 	msr	daifset, #0xf
 	mov	x19, x0
 	mov	x1, #(3 << 20)		/* FP/SIMD on, as on the boot CPU */

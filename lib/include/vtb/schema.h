@@ -8,7 +8,7 @@
 #define VTB_SCHEMA_SUMMARY "vtimer-bench/summary/1"
 /* trace-summary.json: vtb-xentrace-analyze writes it
  * (docs/xentrace-decoder.md); vtb-report and vtb-tracedata read it. */
-#define VTB_SCHEMA_TRACE_SUMMARY "vtb-xentrace-summary/1"
+#define VTB_SCHEMA_TRACE_SUMMARY "vtb-xentrace-summary/2"
 /* compare.json: vtb-compare --json (docs/comparison-statistics.md). */
 #define VTB_SCHEMA_COMPARE "vtimer-bench/compare/1"
 /* raw/run.json: what a run is (variants, pairs, storm); vtb-run writes it

@@ -22,14 +22,27 @@
 	X(FIQ,         "fiq",         OTHER) \
 	X(SERROR,      "serror",      OTHER)
 
-/* Stages in pipeline order: condition met (CVAL) -> EL2 entry -> injection
- * -> guest entry, and the two spans that add them up. */
+/* The stages of one tick, on events both delivery paths share
+ * (docs/xentrace-decoder.md, "Tick stages"), in pipeline order:
+ *   deadline      CVAL + CNTVOFF, the moment the timer condition holds
+ *   xen           the first Xen event for the tick: the EL2 entry that took
+ *                 the vtimer PPI (vCPU running), or Xen's software timer
+ *                 expiring for it (vCPU blocked)
+ *   switch_in     the vCPU scheduled back onto the pCPU (= xen when it was
+ *                 running: the stage is then 0)
+ *   entry         Xen returns to the guest (GUEST_ENTRY)
+ * The first three add up, tick by tick, to DEADLINE_TO_ENTRY; what is left
+ * of the latency the guest measured (entry to its handler) is derived from
+ * the guest's own figures, not from the trace. */
 #define VTB_TICK_STAGES(X) \
-	X(CVAL_TO_EL2,     "cval_to_el2") \
-	X(EL2_TO_INJECT,   "el2_to_inject") \
-	X(INJECT_TO_ENTRY, "inject_to_entry") \
-	X(EL2_TO_ENTRY,    "el2_to_entry") \
-	X(CVAL_TO_ENTRY,   "cval_to_entry")
+	X(DEADLINE_TO_XEN,    "deadline_to_xen") \
+	X(XEN_TO_SWITCH_IN,   "xen_to_switch_in") \
+	X(SWITCH_IN_TO_ENTRY, "switch_in_to_entry") \
+	X(DEADLINE_TO_ENTRY,  "deadline_to_entry")
+
+/* How many of VTB_TICK_STAGES are the parts that add up to the last one
+ * (the span deadline_to_entry). */
+#define VTB_TICK_STAGE_PARTS 3
 
 #define VTB_VOCAB_ENUM_(id, ...) VTB_EXIT_##id,
 enum vtb_exit_reason { VTB_EXIT_REASONS(VTB_VOCAB_ENUM_) VTB_EXIT__N };
