@@ -149,7 +149,7 @@ if ./platform/dom0/run-dom0-capture.sh --raw "$out/traced/raw" --guest "$guest_i
     "$out/traced/exits.csv" > "$out/traced/plugin-irq.ns"
   worst=$(paste "$out/traced/trace-irq.ns" "$out/traced/plugin-irq.ns" |
           awk 'NF != 2 || $2 == "none" {print "unpaired"; exit} {d = $2 - $1; d = d < 0 ? -d : d; m = d > m ? d : m} END {print m + 0}')
-  tap_check "every storm IRQ exit: plugin's EL2 instructions between the trace stamps = trace's el2_to_entry within 16 ns ($(wc -l < "$out/traced/trace-irq.ns") exits, worst $worst ns)" \
+  tap_check "every storm IRQ exit: plugin's EL2 instructions between the trace stamps = the trace's GUEST_ENTRY - GUEST_EXIT within 16 ns ($(wc -l < "$out/traced/trace-irq.ns") exits, worst $worst ns)" \
     test "$worst" != unpaired -a "$worst" -lt 16
 else
   tap_not_ok "traced boot with the plugin: $(tail -1 "$out/traced/capture.log")"
