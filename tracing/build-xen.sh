@@ -59,26 +59,42 @@ done
 log() { [ "$quiet" = 1 ] || echo "build-xen: $*" >&2; }
 die() { cli_die "$@"; }
 
-# The source and its Xen version (major.minor), which picks the series folder.
+# The source and its Xen version (major.minor), which picks the series folder:
+# Debian's from the .dsc's Version (4.17.5+...), a tree's from xen/Makefile,
+# where every Xen release and staging says e.g.
+#   export XEN_VERSION       = 4
+#   export XEN_SUBVERSION    = 22
+# (assignments with or without export, =, := or ?=; XEN_EXTRAVERSION such as
+# ".0" or "-unstable" does not matter: series are per major.minor).
+tree_version() { # xen/Makefile -> MAJOR.MINOR, or nothing
+  sed -n -E 's/^(export[[:space:]]+)?XEN_(VERSION|SUBVERSION)[[:space:]]*[:?]?=[[:space:]]*([0-9]+)[[:space:]]*$/\2 \3/p' "$1" |
+    awk '$1 == "VERSION" && v == "" { v = $2 } $1 == "SUBVERSION" && s == "" { s = $2 }
+         END { if (v != "" && s != "") print v "." s }'
+}
 if [ -z "$xen_src" ]; then
   dsc=$(ls "$cache"/src/xen_*.dsc 2>/dev/null | sort -V | tail -1)
   [ -n "$dsc" ] || die "no Xen source package in $cache/src (run scripts/install-deps.sh)"
-  xen_version=$(sed -n 's/^Version: \([0-9]*\.[0-9]*\).*/\1/p' "$dsc")
+  xen_version=$(sed -n 's/^Version: \([0-9]*:\)\{0,1\}\([0-9]*\.[0-9]*\).*/\2/p' "$dsc")
 else
   [ -f "$xen_src/xen/Makefile" ] || die "--xen-src $xen_src is not a Xen tree (no xen/Makefile)"
-  xen_version=$(awk '$1 == "export" && $2 == "XEN_VERSION" { v = $4 }
-                     $1 == "export" && $2 == "XEN_SUBVERSION" { s = $4 }
-                     END { if (v != "" && s != "") print v "." s }' "$xen_src/xen/Makefile")
+  xen_version=$(tree_version "$xen_src/xen/Makefile")
 fi
-[ -n "$xen_version" ] || die "cannot tell the Xen version of ${xen_src:-$dsc}"
+if [ -z "$xen_version" ]; then
+  if [ -n "$xen_src" ]; then die "cannot tell the Xen version of $xen_src: no XEN_VERSION and XEN_SUBVERSION in its xen/Makefile"
+  else die "cannot tell the Xen version of $dsc: no Version: line"; fi
+fi
 series_dir=$patches_root/$xen_version
-have_versions=$(cd "$patches_root" && ls -d [0-9]*.[0-9]* 2>/dev/null | paste -sd, -)
+have_versions=$(cd "$patches_root" && ls -d [0-9]*.[0-9]* 2>/dev/null | sort -V | paste -sd' ' -)
+have_versions=${have_versions// /, }
+no_series_msg="no project series for Xen $xen_version (tracing/patches has series for Xen ${have_versions:-none}); --series none (run-bench.sh --no-project-patches) builds without them, --series tracing/patches/VERSION/NAME/series tries another version's series on this tree"
 
 # series_requires DIR: the series names DIR/series says it applies on top of.
 series_requires() { sed -n 's/^# *requires: *//p' "$1/series" | tr ', ' '\n\n' | sed '/^$/d'; }
 
 if [ "$list" = 1 ]; then
-  [ -d "$series_dir" ] || exit 0
+  # Nothing on stdout when this version has no series (callers read it as
+  # "no series"); the reason goes to stderr.
+  [ -d "$series_dir" ] || { log "$no_series_msg"; exit 0; }
   for d in "$series_dir"/*/; do
     d=${d%/}
     [ -f "$d/series" ] || continue
@@ -110,7 +126,7 @@ for arg in "${series_args[@]}"; do
         [ -f "$f" ] || die "no series file $f"
         applied+=("$f"); add_series_file "$f" "$f" ;;
       *)
-        [ -d "$series_dir" ] || die "no project series for Xen $xen_version (tracing/patches has ${have_versions:-none}); --series none (run-bench.sh --no-project-patches) builds without them"
+        [ -d "$series_dir" ] || die "$no_series_msg"
         [ -f "$series_dir/$name/series" ] ||
           cli_usage_error "no series '$name' for Xen $xen_version (have: $(ls "$series_dir" | paste -sd, -))"
         for req in $(series_requires "$series_dir/$name"); do
@@ -218,7 +234,10 @@ if [ -n "$fragment" ]; then
 fi
 log "compiling Xen (about a minute)"
 if ! "${mk[@]}" -j"$(nproc)" > "$work/build.log" 2>&1; then
-  first=$(grep -m1 -E '(error|Error)[: ]' "$work/build.log" || tail -1 "$work/build.log")
+  # The compiler's first "error:" (not a command line's -Werror), else make's
+  # "*** ... Error N", else the log's last line.
+  first=$(grep -m1 -E ': (fatal )?error:' "$work/build.log" ||
+          grep -m1 -E '\*\*\* .*Error [0-9]+' "$work/build.log" || tail -1 "$work/build.log")
   keep_failed
   die "Xen build failed: $first (log: $failed/build.log, tree: $failed/src)"
 fi
