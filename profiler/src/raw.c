@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "raw.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,7 +45,9 @@ static int u64_tok(char **s, uint64_t *v, int hex)
 
 	while (**s == ' ')
 		(*s)++;
-	if (**s < '0' || **s > '9')
+	/* strtoull would skip a sign or blanks: the token must start with a
+	 * digit of its base (Xen 4.22 links at 0xa0000200000). */
+	if (!(hex ? isxdigit((unsigned char)**s) : isdigit((unsigned char)**s)))
 		return -1;
 	errno = 0;
 	*v = strtoull(*s, &end, hex ? 16 : 10);

@@ -117,6 +117,32 @@ static void expect_bad(const char *from, const char *to, const char *want)
 	free(good);
 }
 
+/* Xen 4.22 links at 0xa0000200000: hex addresses may start with a letter. */
+static void test_raw_reads_letter_led_addresses(void)
+{
+	char *good = slurp("tests/fixtures/small.raw"), *p;
+	struct prof_raw r;
+	char err[256];
+
+	CHECK(good && (p = strstr(good, "vectors 0x257000")) != NULL);
+	if (!good || !p) {
+		free(good);
+		return;
+	}
+	char *text = calloc(1, strlen(good) + 16);
+	memcpy(text, good, (size_t)(p - good));
+	strcat(text, "vectors 0xa0000257000");
+	strcat(text, p + strlen("vectors 0x257000"));
+	if (prof_raw_read(&r, tmp_file("letter.raw", text), err, sizeof(err)) == 0) {
+		CHECK(r.vectors == 0xa0000257000ull);
+		prof_raw_free(&r);
+	} else {
+		vtb_test_fail_at(__FILE__, __LINE__, "refused: %s", err);
+	}
+	free(text);
+	free(good);
+}
+
 static void test_raw_rejects_damage(void)
 {
 	expect_bad("vtb-prof-raw 1", "vtb-prof-raw 2", "bad.raw:1: not a version 1");
@@ -343,6 +369,7 @@ int main(int argc, char **argv)
 	RUN(test_elf_symbols);
 	RUN(test_elf_rejects_non_elf);
 	RUN(test_raw_reads_fixture);
+	RUN(test_raw_reads_letter_led_addresses);
 	RUN(test_raw_rejects_damage);
 	RUN(test_tool_profile);
 	RUN(test_tool_errors);
