@@ -16,6 +16,7 @@ int main(int argc, char **argv)
 	RUN(test_boot_level_calibration);
 	RUN(test_variance_components);
 	RUN(test_cli);
+	RUN(test_cli_boots);
 	h_tmpdir_cleanup();
 	return vtb_test_done();
 }
