@@ -67,12 +67,18 @@ void cmp_compute_boots(struct comparison *c, struct boot_side *ba, struct boot_s
 	}
 	log_components(ba, &c->var_between[0], &c->var_within[0]);
 	log_components(bb, &c->var_between[1], &c->var_within[1]);
-	if (c->deterministic)
+	if (c->deterministic) {
 		cmp_tick_diff(&ba->s[0], &bb->s[0], &c->ticks);
+		/* Byte-identical boots on both sides (icount's promise): the runs
+		 * are identical when their first boots are, whatever K each has. */
+		if (ba->all_identical && bb->all_identical && ba->s[0].n == bb->s[0].n && !c->ticks.differing)
+			c->identical = 1;
+	}
 
 	double thr = o->threshold_pct;
 	if (c->identical) {
 		c->verdict = V_IDENTICAL;
+		c->spread = S_IDENTICAL;
 		c->basis = "exact";
 		c->mde_pct = 0;
 	} else if (c->deterministic) {

@@ -276,6 +276,11 @@ void test_cli_boots(void)
 	static const double same[] = { 1.0, 1.0, 1.0 }, slow[] = { 1.1, 1.1, 1.1 };
 	boots_dir(dD, "deterministic", same, 3);
 	boots_dir(dD2, "deterministic", slow, 3);
+	/* 3 identical boots against 1 identical boot: identical. */
+	const char *dD1 = h_tmpdir();
+	boots_dir(dD1, "deterministic", same, 1);
+	run(&o, dD1, dD, NULL);
+	CHECK_MSG(o.status == 0 && strstr(o.so, "verdict: identical\n"), "%s", o.so);
 	run(&o, dD, dD2, "--fail-on-regression", NULL);
 	CHECK_MSG(o.status == 3 && strstr(o.so, "boots byte-identical on both sides") &&
 			  strstr(o.so, "verdict: slower (exact:") && strstr(o.so, "no p-value"),
