@@ -80,11 +80,34 @@ int nightly_judge_ticks(const char *variant, const char *baseline, const char *b
 	json_t *counts = json_object_get(sum, "counts");
 	json_int_t lost = json_integer_value(json_object_get(counts, "lost"));
 	json_int_t spurious = json_integer_value(json_object_get(counts, "spurious"));
+	double ticks = (double)json_integer_value(json_object_get(counts, "ticks"));
+	const char *mode = json_string_value(json_object_get(sum, "platform_mode"));
+	int exact = mode && !strcmp(mode, "deterministic");
 	json_decref(sum);
+	double base_rate = 0;
+	json_t *bsum = load(base_run, variant, "summary.json", &missing, err, errlen);
+	if (!bsum && !missing)
+		return -1;
+	if (bsum) {
+		json_t *bc = json_object_get(bsum, "counts");
+		double bt = (double)json_integer_value(json_object_get(bc, "ticks"));
+		if (bt > 0)
+			base_rate = (double)(json_integer_value(json_object_get(bc, "lost")) +
+					     json_integer_value(json_object_get(bc, "spurious"))) / bt;
+		json_decref(bsum);
+	}
 	if (lost || spurious) {
-		fprintf(out, "nightly [%s]: REGRESSION: %lld lost and %lld spurious ticks\n", variant, (long long)lost,
-			(long long)spurious);
-		regression = 1;
+		/* Instruction-exact runs lose no tick: any is a regression.  On a
+		 * wall-clock platform the host can preempt the emulated CPU past
+		 * the guest's timeout, so a rare lost tick is noise (an A/A series
+		 * showed 1 in 1000): there it is a regression only above 1 % of
+		 * the ticks and twice the baseline's rate. */
+		double rate = ticks > 0 ? (double)(lost + spurious) / ticks : 1.0;
+		int judged = exact || (rate > 0.01 && rate > 2.0 * base_rate);
+		fprintf(out, "nightly [%s]: %s%lld lost and %lld spurious ticks (%.3g %% of %.0f; baseline %.3g %%)%s\n",
+			variant, judged ? "REGRESSION: " : "", (long long)lost, (long long)spurious, 100.0 * rate, ticks,
+			100.0 * base_rate, judged ? "" : ": within the realtime platform's noise (1 % and twice the baseline's)");
+		regression |= judged;
 	}
 
 	int m1, m2;

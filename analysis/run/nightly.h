@@ -17,8 +17,10 @@ enum { NIGHTLY_OK = 0, NIGHTLY_REGRESSION = 1, NIGHTLY_INCONCLUSIVE = 2 };
  * threshold's size, NIGHTLY_OK otherwise, -1 when it carries no verdict. */
 int nightly_judge(const char *variant, const char *baseline, json_t *compare, FILE *out);
 
-/* The ticks of variant in run against base_run: any lost or spurious tick
- * (summary.json counts) is a regression; so is, when both runs have a
+/* The ticks of variant in run against base_run: a lost or spurious tick
+ * (summary.json counts) is a regression in deterministic mode; in realtime
+ * mode when they exceed 1 % of the ticks and twice the baseline's rate (the
+ * host's preemption loses the odd tick); so is, when both runs have a
  * traced boot, a change of the guest's exits per delivered tick for some
  * reason by more than exits_pct percent of the baseline's (and by more
  * than 0.01 exits per tick, so that 0 -> 1 exit in 2000 ticks is not).

@@ -276,8 +276,10 @@ static void test_nightly_ticks_lost_and_exits(void)
 	char a[300], b[300];
 	snprintf(a, sizeof a, "%s-ta", tmp);
 	snprintf(b, sizeof b, "%s-tb", tmp);
-	const char *ok = "{\"counts\":{\"lost\":0,\"spurious\":0}}";
-	const char *lost = "{\"counts\":{\"lost\":2,\"spurious\":0}}";
+	const char *ok = "{\"platform_mode\":\"deterministic\",\"counts\":{\"ticks\":1000,\"lost\":0,\"spurious\":0}}";
+	const char *lost = "{\"platform_mode\":\"deterministic\",\"counts\":{\"ticks\":1000,\"lost\":2,\"spurious\":0}}";
+	const char *rt1 = "{\"platform_mode\":\"realtime\",\"counts\":{\"ticks\":1000,\"lost\":1,\"spurious\":0}}";
+	const char *rt30 = "{\"platform_mode\":\"realtime\",\"counts\":{\"ticks\":1000,\"lost\":20,\"spurious\":10}}";
 	const char *ts1 = "{\"guest\":{\"vcpu\":\"d1v0\"},\"vcpus\":[{\"id\":\"d0v0\"},{\"id\":\"d1v0\","
 			  "\"ticks\":{\"delivered\":1000},\"exits\":{\"by_reason\":{\"sync_wfx\":1000,\"irq_maint\":0}}}]}";
 	const char *ts2 = "{\"guest\":{\"vcpu\":\"d1v0\"},\"vcpus\":[{\"id\":\"d1v0\","
@@ -295,12 +297,19 @@ static void test_nightly_ticks_lost_and_exits(void)
 	put(b, "stock", "summary.json", lost);
 	put(b, "stock", "trace-summary.json", ts1);
 	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 1);
+	/* Realtime: one lost tick in 1000 is the platform; 3 % is not. */
+	put(b, "stock", "summary.json", rt1);
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 0);
+	put(b, "stock", "summary.json", rt30);
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 1);
 	put(b, "stock", "trace-summary.json", "{");
 	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == -1);
 	fclose(out);
 	CHECK(strstr(text, "exits per delivered tick unchanged") != NULL);
 	CHECK(strstr(text, "irq_maint: 0 -> 0.5") != NULL);
-	CHECK(strstr(text, "2 lost and 0 spurious") != NULL);
+	CHECK(strstr(text, "REGRESSION: 2 lost and 0 spurious") != NULL);
+	CHECK(strstr(text, "nightly [stock]: 1 lost and 0 spurious ticks (0.1 % of 1000; baseline 0 %): within") != NULL);
+	CHECK(strstr(text, "REGRESSION: 20 lost and 10 spurious ticks (3 %") != NULL);
 	free(text);
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", a, b);
