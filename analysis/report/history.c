@@ -317,14 +317,17 @@ static int cmd_trend(sqlite3 *db, const char *suite, const char *config, const c
 }
 
 /* Between-boot variance of log(metric) within each (run, variant) of the
- * configuration's good runs (verdict ok or calibration), pooled: the sum of
- * squares over the sum of degrees of freedom (k - 1 per group).  Prints
- * "VAR DF", or nothing when no run has two boots yet. */
+ * configuration's runs judged ok, calibration or inconclusive, pooled: the
+ * sum of squares over the sum of degrees of freedom (k - 1 per group).  The
+ * spread is taken around each run's own mean, so a run whose location moved
+ * (an undetected change) still measures the noise; runs judged a regression
+ * are left out (a regressed Xen may be noisier).  Prints "VAR DF", or
+ * nothing when no run has two boots yet. */
 static int cmd_noise(sqlite3 *db, const char *config, const char *metric, const char *exclude)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "SELECT b.run_id, b.variant, b.value FROM boots b JOIN runs r USING(run_id)"
-				   " WHERE r.config=?1 AND r.verdict IN ('ok','calibration') AND b.metric=?2"
+				   " WHERE r.config=?1 AND r.verdict IN ('ok','calibration','inconclusive') AND b.metric=?2"
 				   " AND r.run_id<>?3 AND b.value > 0 ORDER BY b.run_id, b.variant, b.boot",
 			       -1, &st, NULL) != SQLITE_OK)
 		return fail_db(db, "prepare");
@@ -377,7 +380,8 @@ static void usage(FILE *to)
 		"paths such as latency_ticks.p50, latency_ticks.p99, counts.lost.\n"
 		"noise prints 'VAR DF': the between-boot variance of log(M) (default latency_ticks.p50;\n"
 		"also latency_ticks.p99, latency_ticks.mean) pooled over the boots of the configuration's\n"
-		"runs judged ok or calibration, with its degrees of freedom; nothing when none has 2 boots.\n",
+		"runs judged ok, calibration or inconclusive, with its degrees of freedom; nothing when\n"
+		"none has 2 boots.\n",
 		prog, prog, prog, prog, prog);
 }
 
