@@ -5,7 +5,7 @@
 # analyse, report, manifest, run, rerun, nightly); what a run is (variants,
 # order, storm, pairs) lives in C (analysis/run/bin/vtb-run, raw/run.json);
 # measurement and statistics live in the other C tools.
-# Exit: 0 ok, 1 error, 2 usage error, 3 regression (nightly).
+# Exit: 0 ok, 1 error, 2 usage error, 3 regression (nightly), 4 inconclusive (nightly).
 set -euo pipefail
 top=$(cd "$(dirname "$0")" && pwd)
 # User paths are relative to where the user stands (scripts/lib/cli.sh).
@@ -33,6 +33,8 @@ cli_prog='run-bench'
 . scripts/run/rerun.sh
 # shellcheck source=scripts/run/nightly.sh
 . scripts/run/nightly.sh
+# shellcheck source=scripts/run/calibrate.sh
+. scripts/run/calibrate.sh
 
 rb_step() { [ "$quiet" = 1 ] || printf '==> %s\n' "$*" >&2; }
 
@@ -45,6 +47,7 @@ rb_parse_options "$@"
 case "$cmd" in
   run) rb_do_run ;;
   nightly) rb_do_nightly ;;
+  calibrate) rb_do_calibrate ;;
   compare) rb_cmd_compare "${positional[0]}" "${positional[1]}" ;;
   report) rb_cmd_report "${positional[0]}" ;;
 esac

@@ -4,12 +4,15 @@
  *   baseline print the directory of the baseline run to compare against
  *            (nothing, exit 0, when there is none yet)
  *   trend    write a metric over time as a gnuplot data file
+ *   noise    the between-boot variance of a per-boot statistic's log, pooled
+ *            over earlier good runs of one configuration (docs/noise.md)
  * A run is recorded in one transaction: a crash never leaves half a run. */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +22,7 @@
 #include "vtb/atomic_file.h"
 #include "json_path.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 1 /* the boots table is new, but an older tool simply ignores it */
 
 static const char *prog = "vtb-history";
 
@@ -31,7 +34,15 @@ static const char *schema_sql =
 	"CREATE TABLE IF NOT EXISTS metrics ("
 	"  run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,"
 	"  variant TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL,"
-	"  PRIMARY KEY (run_id, variant, metric));";
+	"  PRIMARY KEY (run_id, variant, metric));"
+	/* Each boot's own figures, for runs with --boots K > 1. */
+	"CREATE TABLE IF NOT EXISTS boots ("
+	"  run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,"
+	"  variant TEXT NOT NULL, boot INTEGER NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL,"
+	"  PRIMARY KEY (run_id, variant, boot, metric));";
+
+/* Per-boot figures kept for the noise estimate. */
+static const char *boot_metric_paths[] = { "latency_ticks.p50", "latency_ticks.p99", "latency_ticks.mean" };
 
 /* Headline figures copied from summary.json into the history. */
 static const char *metric_paths[] = {
@@ -102,6 +113,45 @@ static int insert_variant(sqlite3 *db, const char *run_id, const char *variant, 
 	return 0;
 }
 
+/* RUN/variant/boot-1..K/summary.json, when the run made K > 1 boots. */
+static int insert_boots(sqlite3 *db, const char *run_id, const char *dir, const char *variant)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "INSERT INTO boots VALUES (?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		return fail_db(db, "prepare");
+	int rc = 0;
+	for (int b = 1; !rc; b++) {
+		char path[4700];
+		struct stat sb;
+		snprintf(path, sizeof(path), "%s/%s/boot-%d/summary.json", dir, variant, b);
+		if (stat(path, &sb))
+			break;
+		json_error_t je;
+		json_t *sum = json_load_file(path, 0, &je);
+		if (!sum) {
+			fprintf(stderr, "%s: %s: %s\n", prog, path, je.text);
+			rc = 1;
+			break;
+		}
+		for (size_t i = 0; i < sizeof(boot_metric_paths) / sizeof(boot_metric_paths[0]) && !rc; i++) {
+			json_t *v = rep_json_path_get(sum, boot_metric_paths[i]);
+			if (!json_is_number(v))
+				continue;
+			sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, variant, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 3, b);
+			sqlite3_bind_text(st, 4, boot_metric_paths[i], -1, SQLITE_STATIC);
+			sqlite3_bind_double(st, 5, json_number_value(v));
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = fail_db(db, "insert boot");
+			sqlite3_reset(st);
+		}
+		json_decref(sum);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int cmd_record(sqlite3 *db, const char *run_dir, const char *suite, const char *config)
 {
 	char real[4096];
@@ -156,7 +206,7 @@ static int cmd_record(sqlite3 *db, const char *run_dir, const char *suite, const
 				goto out_st;
 			}
 		}
-		int bad = insert_variant(db, run_id, e->d_name, sum);
+		int bad = insert_variant(db, run_id, e->d_name, sum) || insert_boots(db, run_id, real, e->d_name);
 		if (sum != first)
 			json_decref(sum);
 		if (bad)
@@ -179,8 +229,10 @@ out:
 
 static int cmd_verdict(sqlite3 *db, const char *run_id, const char *verdict)
 {
-	if (strcmp(verdict, "ok") && strcmp(verdict, "regression")) {
-		fprintf(stderr, "%s: verdict must be ok or regression, not '%s'\n", prog, verdict);
+	if (strcmp(verdict, "ok") && strcmp(verdict, "regression") && strcmp(verdict, "inconclusive") &&
+	    strcmp(verdict, "calibration")) {
+		fprintf(stderr, "%s: verdict must be ok, regression, inconclusive or calibration, not '%s'\n", prog,
+			verdict);
 		return 2;
 	}
 	sqlite3_stmt *st;
@@ -264,17 +316,73 @@ static int cmd_trend(sqlite3 *db, const char *suite, const char *config, const c
 	return 0;
 }
 
+/* Between-boot variance of log(metric) within each (run, variant) of the
+ * configuration's runs judged ok, calibration or inconclusive, pooled: the
+ * sum of squares over the sum of degrees of freedom (k - 1 per group).  The
+ * spread is taken around each run's own mean, so a run whose location moved
+ * (an undetected change) still measures the noise; runs judged a regression
+ * are left out (a regressed Xen may be noisier).  Prints "VAR DF", or
+ * nothing when no run has two boots yet. */
+static int cmd_noise(sqlite3 *db, const char *config, const char *metric, const char *exclude)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT b.run_id, b.variant, b.value FROM boots b JOIN runs r USING(run_id)"
+				   " WHERE r.config=?1 AND r.verdict IN ('ok','calibration','inconclusive') AND b.metric=?2"
+				   " AND r.run_id<>?3 AND b.value > 0 ORDER BY b.run_id, b.variant, b.boot",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail_db(db, "prepare");
+	sqlite3_bind_text(st, 1, config, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, exclude ? exclude : "", -1, SQLITE_STATIC);
+	char group[600] = "";
+	double ss = 0, df = 0, sum = 0, sum2 = 0;
+	long k = 0;
+	int r;
+	for (;;) {
+		r = sqlite3_step(st);
+		char key[600] = "";
+		if (r == SQLITE_ROW)
+			snprintf(key, sizeof(key), "%s/%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		if (r != SQLITE_ROW || strcmp(key, group)) {
+			if (k > 1) {
+				ss += sum2 - sum * sum / (double)k;
+				df += (double)(k - 1);
+			}
+			k = 0;
+			sum = sum2 = 0;
+			snprintf(group, sizeof(group), "%s", key);
+		}
+		if (r != SQLITE_ROW)
+			break;
+		double x = log(sqlite3_column_double(st, 2));
+		sum += x;
+		sum2 += x * x;
+		k++;
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return fail_db(db, "query");
+	if (df > 0)
+		printf("%.10g %.0f\n", ss > 0 ? ss / df : 0.0, df);
+	return 0;
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to,
 		"usage: %s --db FILE record RUN_DIR [--suite S] [--config C]\n"
-		"       %s --db FILE verdict RUN_ID ok|regression\n"
+		"       %s --db FILE verdict RUN_ID ok|regression|inconclusive|calibration\n"
 		"       %s --db FILE baseline [--suite S] [--config C] [--named RUN_ID] [--exclude RUN_ID]\n"
 		"       %s --db FILE trend --variant V --metric M --out FILE [--suite S] [--config C]\n"
+		"       %s --db FILE noise --config C [--metric M] [--exclude RUN_ID]\n"
 		"Runs of one --suite and --config (a string naming the parameters) are\n"
 		"comparable; baseline prints nothing when there is none yet.  Metrics: summary.json\n"
-		"paths such as latency_ticks.p50, latency_ticks.p99, counts.lost.\n",
-		prog, prog, prog, prog);
+		"paths such as latency_ticks.p50, latency_ticks.p99, counts.lost.\n"
+		"noise prints 'VAR DF': the between-boot variance of log(M) (default latency_ticks.p50;\n"
+		"also latency_ticks.p99, latency_ticks.mean) pooled over the boots of the configuration's\n"
+		"runs judged ok, calibration or inconclusive, with its degrees of freedom; nothing when\n"
+		"none has 2 boots.\n",
+		prog, prog, prog, prog, prog);
 }
 
 int main(int argc, char **argv)
@@ -311,7 +419,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int want = !strcmp(cmd, "record") ? 1 : !strcmp(cmd, "verdict") ? 2 : 0;
-	if (strcmp(cmd, "record") && strcmp(cmd, "verdict") && strcmp(cmd, "baseline") && strcmp(cmd, "trend")) {
+	if (strcmp(cmd, "record") && strcmp(cmd, "verdict") && strcmp(cmd, "baseline") && strcmp(cmd, "trend") &&
+	    strcmp(cmd, "noise")) {
 		fprintf(stderr, "%s: unknown command '%s' (see --help)\n", prog, cmd);
 		return 2;
 	}
@@ -329,6 +438,8 @@ int main(int argc, char **argv)
 		rc = cmd_verdict(db, args[0], args[1]);
 	else if (!strcmp(cmd, "baseline"))
 		rc = cmd_baseline(db, suite, config, named, exclude);
+	else if (!strcmp(cmd, "noise"))
+		rc = cmd_noise(db, config, metric ? metric : "latency_ticks.p50", exclude);
 	else
 		rc = cmd_trend(db, suite, config, variant, metric, out);
 	sqlite3_close(db);

@@ -383,6 +383,20 @@ static void compare_section(struct rep_doc *d, const char *run)
 		    "A's median); spread: %s.",
 		 a ? a : "A", b ? b : "B", unit ? unit : "ticks", verdict ? verdict : "-", alpha, thr,
 		 spread ? spread : "-");
+	if (json_is_object(json_object_get(c, "boots"))) { /* vtb-compare's boot level (docs/noise.md) */
+		char ka[48], kb[48], mde[48], ratio[48], lo[48], hi[48], p[48];
+		const char *basis = json_string_value(json_object_get(c, "basis"));
+		cell(ka, sizeof(ka), rep_json_path_get(c, "boots.a.k"));
+		cell(kb, sizeof(kb), rep_json_path_get(c, "boots.b.k"));
+		cell(mde, sizeof(mde), json_object_get(c, "mde_pct"));
+		cell(ratio, sizeof(ratio), rep_json_path_get(c, "boots.test.p50.ratio"));
+		cell(lo, sizeof(lo), rep_json_path_get(c, "boots.test.p50.ci_lo"));
+		cell(hi, sizeof(hi), rep_json_path_get(c, "boots.test.p50.ci_hi"));
+		cell(p, sizeof(p), rep_json_path_get(c, "boots.test.p50.p"));
+		rep_doc_para(d, "Boots: A %s, B %s (the boot is the unit). The verdict rests on %s; minimum detectable "
+			    "effect of the median: +-%s %%; boot-level median ratio B/A %s, CI [%s, %s], p = %s.",
+			 ka, kb, basis ? basis : "-", mde, ratio, lo, hi, p);
+	}
 	const char *head[] = {"statistic", "estimate", "95% CI / p"};
 	rep_doc_table(d, 3, head);
 	static const struct {

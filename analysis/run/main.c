@@ -11,6 +11,7 @@
 
 #include "manifest.h"
 #include "nightly.h"
+#include "pool.h"
 #include "run_init.h"
 #include "run_model.h"
 #include "vtb/atomic_file.h"
@@ -24,21 +25,29 @@ static void usage(FILE *to)
 		"       %s variants RUN          variant names, one a line, in run order\n"
 		"       %s xen-options RUN NAME  the Xen command-line options of variant NAME\n"
 		"       %s pairs RUN             the A/B pairs compared, 'A B' a line (B against A)\n"
-		"       %s get RUN KEY           one value: platform_mode target label run_id traced\n"
+		"       %s get RUN KEY           one value: platform_mode target label run_id traced boots\n"
 		"                                history_config guest_bootargs linux_storm_args\n"
+		"       %s boot-order RUN        the untraced boots in run order, 'NAME I' a line: rounds\n"
+		"                                of every variant, alternate rounds reversed (A B B A ...)\n"
+		"       %s pool RUN NAME         pool NAME/boot-1..K into NAME/ (summary.json, samples.csv)\n"
 		"       %s manifest RUN [facts]  write RUN/manifest.json and its rendering manifest.txt\n"
-		"       %s nightly-verdict --baseline NAME VARIANT=COMPARE_JSON...\n"
+		"       %s nightly-verdict --baseline NAME [--base-run DIR --run DIR] [--exits-pct P]\n"
+		"                                VARIANT=COMPARE_JSON...\n"
 		"init options: --label L --target emulated|native|linux-dom0\n"
 		"  --platform-mode deterministic|realtime --ticks N --storm periodic|back-to-back|random\n"
 		"  --period-ns N --rmin-ns N --rmax-ns N --seed N --guest-args S\n"
 		"  --variants NAME[=XEN-OPTIONS],... (default: stock, and direct with --with-direct)\n"
-		"  --no-trace (no traced boots)\n"
+		"  --no-trace (no traced boots) --boots K (untraced boots per variant, 1..64; default 5 for\n"
+		"  realtime on the emulated target, else 1)\n"
 		"manifest facts: --date UTC --host S --qemu S --cpu S --xen-sha256 H --guest-sha256 H\n"
 		"  --linux-kernel S --xen-build FILE (tracing/build-xen.sh's manifest)\n"
 		"RUN is a run directory; one made before raw/run.json is read from raw/variants.\n"
-		"nightly-verdict prints one line per variant and exits 3 if any is slower.\n"
-		"Exit: 0 ok (a lookup that finds nothing prints nothing), 1 error, 2 usage, 3 regression.\n",
-		prog, prog, prog, prog, prog, prog, prog);
+		"nightly-verdict prints one line per variant and exits 3 if any is slower, or lost or\n"
+		"spurious ticks, or exits per delivered tick (traced boots, --base-run/--run) changed by\n"
+		"more than P %% (default 5) for some reason; else 4 if any comparison is inconclusive.\n"
+		"Exit: 0 ok (a lookup that finds nothing prints nothing), 1 error, 2 usage, 3 regression,\n"
+		"4 inconclusive.\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int usage_error(const char *what)
@@ -77,7 +86,7 @@ static int cmd_init(int argc, char **argv)
 	const char *out = NULL;
 	run_params_default(&p);
 	enum { O_OUT = 1, O_ID, O_LABEL, O_TARGET, O_MODE, O_TICKS, O_STORM, O_PERIOD, O_RMIN, O_RMAX, O_SEED,
-	       O_GARGS, O_VARIANTS, O_DIRECT, O_NOTRACE };
+	       O_GARGS, O_VARIANTS, O_DIRECT, O_NOTRACE, O_BOOTS };
 	static const struct option opts[] = {
 		{"out", required_argument, 0, O_OUT},        {"run-id", required_argument, 0, O_ID},
 		{"label", required_argument, 0, O_LABEL},    {"target", required_argument, 0, O_TARGET},
@@ -86,7 +95,8 @@ static int cmd_init(int argc, char **argv)
 		{"rmin-ns", required_argument, 0, O_RMIN},   {"rmax-ns", required_argument, 0, O_RMAX},
 		{"seed", required_argument, 0, O_SEED},      {"guest-args", required_argument, 0, O_GARGS},
 		{"variants", required_argument, 0, O_VARIANTS}, {"with-direct", no_argument, 0, O_DIRECT},
-		{"no-trace", no_argument, 0, O_NOTRACE},     {0, 0, 0, 0}};
+		{"no-trace", no_argument, 0, O_NOTRACE},     {"boots", required_argument, 0, O_BOOTS},
+		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -105,6 +115,7 @@ static int cmd_init(int argc, char **argv)
 		case O_VARIANTS: p.variants = optarg; break;
 		case O_DIRECT: p.with_direct = 1; break;
 		case O_NOTRACE: p.traced = 0; break;
+		case O_BOOTS: p.boots = optarg; break;
 		default: return 2;
 		}
 	}
@@ -129,8 +140,19 @@ static const struct {
 	{"history_config", NULL}, {"traced", NULL}, {"guest_bootargs", "storm"}, {"linux_storm_args", "storm"},
 };
 
+/* Untraced boots per variant (1 when run.json says nothing). */
+static size_t model_boots(const struct run_model *m)
+{
+	json_t *b = json_object_get(m->root, "boots");
+	return json_is_integer(b) && json_integer_value(b) > 1 ? (size_t)json_integer_value(b) : 1;
+}
+
 static int cmd_get(const struct run_model *m, const char *key)
 {
+	if (!strcmp(key, "boots")) {
+		printf("%zu\n", model_boots(m));
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(get_keys) / sizeof(get_keys[0]); i++) {
 		if (strcmp(key, get_keys[i].key))
 			continue;
@@ -193,17 +215,33 @@ static int cmd_manifest(const struct run_model *m, const char *dir, int argc, ch
 
 static int cmd_nightly(int argc, char **argv)
 {
-	const char *baseline = NULL;
-	static const struct option opts[] = {{"baseline", required_argument, 0, 'b'}, {0, 0, 0, 0}};
+	const char *baseline = NULL, *base_run = NULL, *run = NULL;
+	double exits_pct = 5.0;
+	static const struct option opts[] = {{"baseline", required_argument, 0, 'b'},
+					     {"base-run", required_argument, 0, 'B'},
+					     {"run", required_argument, 0, 'r'},
+					     {"exits-pct", required_argument, 0, 'e'},
+					     {0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'b')
-			return 2;
-		baseline = optarg;
+		char *end;
+		switch (c) {
+		case 'b': baseline = optarg; break;
+		case 'B': base_run = optarg; break;
+		case 'r': run = optarg; break;
+		case 'e':
+			exits_pct = strtod(optarg, &end);
+			if (end == optarg || *end || !(exits_pct >= 0))
+				return usage_error("--exits-pct needs a number >= 0");
+			break;
+		default: return 2;
+		}
 	}
+	if (!base_run != !run)
+		return usage_error("--base-run and --run go together");
 	if (!baseline || optind == argc)
 		return usage_error("nightly-verdict needs --baseline and VARIANT=COMPARE_JSON arguments");
-	int regression = 0;
+	int regression = 0, inconclusive = 0;
 	for (int i = optind; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (!eq || eq == argv[i])
@@ -217,9 +255,19 @@ static int cmd_nightly(int argc, char **argv)
 			fprintf(stderr, "%s: %s: %s\n", prog, eq + 1, doc ? "no verdict" : je.text);
 			return 1;
 		}
-		regression |= r;
+		regression |= r == NIGHTLY_REGRESSION;
+		inconclusive |= r == NIGHTLY_INCONCLUSIVE;
+		if (run) {
+			char err[512];
+			int t = nightly_judge_ticks(argv[i], baseline, base_run, run, exits_pct, stdout, err, sizeof err);
+			if (t < 0) {
+				fprintf(stderr, "%s: %s\n", prog, err);
+				return 1;
+			}
+			regression |= t;
+		}
 	}
-	return regression ? 3 : 0;
+	return regression ? 3 : inconclusive ? 4 : 0;
 }
 
 int main(int argc, char **argv)
@@ -236,7 +284,7 @@ int main(int argc, char **argv)
 		return cmd_init(argc - 1, argv + 1);
 	if (!strcmp(cmd, "nightly-verdict"))
 		return cmd_nightly(argc - 1, argv + 1);
-	static const char *run_cmds[] = {"variants", "xen-options", "pairs", "get", "manifest"};
+	static const char *run_cmds[] = {"variants", "xen-options", "pairs", "get", "manifest", "boot-order", "pool"};
 	size_t k = 0;
 	while (k < sizeof(run_cmds) / sizeof(run_cmds[0]) && strcmp(cmd, run_cmds[k]))
 		k++;
@@ -244,7 +292,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: unknown command '%s' (see --help)\n", prog, cmd);
 		return 2;
 	}
-	int wants = !strcmp(cmd, "xen-options") || !strcmp(cmd, "get") ? 2 : 1;
+	int wants = !strcmp(cmd, "xen-options") || !strcmp(cmd, "get") || !strcmp(cmd, "pool") ? 2 : 1;
 	if (!strcmp(cmd, "manifest") ? argc < 3 : argc != 2 + wants)
 		return usage_error("wrong arguments");
 	struct run_model m;
@@ -263,6 +311,26 @@ int main(int argc, char **argv)
 			const char *a, *b;
 			run_model_pair(&m, i, &a, &b);
 			printf("%s %s\n", a, b);
+		}
+	} else if (!strcmp(cmd, "boot-order")) {
+		/* Interleaved so that slow drift of the host hits every variant
+		 * alike: round r runs the variants forward when r is odd,
+		 * backward when even (A B, B A, A B, ...). */
+		size_t k = model_boots(&m), nv = run_model_variant_count(&m);
+		for (size_t r = 1; r <= k; r++)
+			for (size_t j = 0; j < nv; j++)
+				printf("%s %zu\n", run_model_variant_name(&m, r % 2 ? j : nv - 1 - j), r);
+	} else if (!strcmp(cmd, "pool")) {
+		char err[512], dir[4200];
+		if (run_model_find(&m, argv[3]) < 0) {
+			fprintf(stderr, "%s: no variant '%s' in %s\n", prog, argv[3], argv[2]);
+			rc = 1;
+		} else {
+			snprintf(dir, sizeof dir, "%s/%s", argv[2], argv[3]);
+			if (run_pool_boots(dir, model_boots(&m), err, sizeof err)) {
+				fprintf(stderr, "%s: %s\n", prog, err);
+				rc = 1;
+			}
 		}
 	} else if (!strcmp(cmd, "get"))
 		rc = cmd_get(&m, argv[3]);

@@ -1,4 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include "run_init.h"
 
 #include <inttypes.h>
@@ -159,12 +160,26 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 	/* The history compares runs whose key matches: keep its form stable. */
 	snprintf(key, sizeof(key), "%s %s %s", p->target, mode,
 		 json_string_value(json_object_get(storm, "guest_bootargs")));
+	unsigned long long boots = !strcmp(p->target, "emulated") && !strcmp(mode, "realtime") ? 5 : 1;
+	if (p->boots) {
+		char *end;
+		errno = 0;
+		boots = strtoull(p->boots, &end, 10);
+		if (errno || end == p->boots || *end || p->boots[0] == '-' || boots < 1 || boots > 64) {
+			json_decref(vs);
+			json_decref(storm);
+			return run_fail(err, errlen, "--boots must be a whole number from 1 to 64"), NULL;
+		}
+	}
 	json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s}", "schema", RUN_SCHEMA, "run_id",
 				 p->run_id, "label", p->label, "target", p->target, "platform_mode", mode, "traced",
 				 traced, "storm", storm, "variants", vs, "history_config", key);
 	/* Stock precedes direct in the registry, so by default direct is
 	 * measured against stock. */
 	run_model_add_default_pair(root);
+	/* One boot is today's layout and today's run.json, byte for byte. */
+	if (boots > 1)
+		json_object_set_new(root, "boots", json_integer((json_int_t)boots));
 	char why[256];
 	if (run_model_validate(root, why, sizeof(why))) {
 		run_fail(err, errlen, "%s", why);

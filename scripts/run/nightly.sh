@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # run-bench.sh nightly (sourced): run, compare every variant with the
-# baseline run, record the verdict, draw the trend. Exit 3 on a regression.
+# baseline run, record the verdict, draw the trend. Exit 3 on a regression
+# (latency, lost or spurious ticks, exits per tick), 4 when inconclusive:
+# the measured noise hides changes of the threshold's size.
 
 rb_do_nightly() {
   history=1
@@ -19,25 +21,41 @@ rb_do_nightly() {
     return 0
   fi
   rb_step "comparing with baseline $(basename "$base")"
+  # The boot-to-boot noise this configuration showed in earlier good runs
+  # (vtb-history noise: "VAR DF"), pooled with this run's own boots.
+  local noise extra=()
+  # (This run is not judged yet, so not in it; the baseline is excluded: its
+  # boots are in the comparison already.)
+  noise=$("$bin/vtb-history" --db "$history_db" noise --config "$config" --exclude "$(basename "$base")") \
+    || cli_die "history lookup failed"
+  if [ -n "$noise" ]; then
+    extra+=(--noise "${noise% *}:${noise#* }")
+    echo "nightly: between-boot noise from history: variance ${noise% *} of log p50, ${noise#* } degrees of freedom"
+  fi
+  [ -z "$threshold_pct" ] || extra+=(--threshold-pct "$threshold_pct")
   while read -r n; do
     [ -f "$base/$n/summary.json" ] || { echo "nightly: baseline has no variant $n; skipped"; continue; }
     # The verdict is read from the JSON below; the text is kept for people.
     rc=0
-    "$compare" "$base/$n" "$final/$n" --fail-on-regression --json "$final/nightly-$n.json" \
+    "$compare" "$base/$n" "$final/$n" --fail-on-regression "${extra[@]}" --json "$final/nightly-$n.json" \
       > "$final/nightly-$n.txt" || rc=$?
-    [ "$rc" = 0 ] || [ "$rc" = 3 ] || cli_die "nightly: comparison of $n failed"
+    case $rc in 0|3|4) ;; *) cli_die "nightly: comparison of $n failed" ;; esac
+    grep -E '^(minimum detectable effect|  deterministic mode: boots)' "$final/nightly-$n.txt" | sed "s/^ */nightly [$n]: /" || true
     cmp+=("$n=$final/nightly-$n.json")
   done < <("$vtbrun" variants "$final")
-  local regress=0
+  local outcome=ok
   if [ "${#cmp[@]}" -gt 0 ]; then
     rc=0
-    "$vtbrun" nightly-verdict --baseline "$(basename "$base")" "${cmp[@]}" || rc=$?
-    case $rc in 0) ;; 3) regress=1 ;; *) cli_die "nightly: no verdict" ;; esac
+    "$vtbrun" nightly-verdict --baseline "$(basename "$base")" --base-run "$base" --run "$final" "${cmp[@]}" || rc=$?
+    case $rc in 0) ;; 3) outcome=regression ;; 4) outcome=inconclusive ;; *) cli_die "nightly: no verdict" ;; esac
   fi
-  "$bin/vtb-history" --db "$history_db" verdict "$run_id" "$([ $regress = 1 ] && echo regression || echo ok)"
+  "$bin/vtb-history" --db "$history_db" verdict "$run_id" "$outcome"
   rb_draw_trends "$config"
   "$bin/vtb-report" "$final" || cli_die "report failed"
-  [ "$regress" = 0 ] || { echo "nightly: regression detected (exit 3)"; exit 3; }
+  case $outcome in
+    regression) echo "nightly: regression detected (exit 3)"; exit 3 ;;
+    inconclusive) echo "nightly: inconclusive: the noise hides changes of the threshold's size (exit 4; more --boots, or ./run-bench.sh calibrate)"; exit 4 ;;
+  esac
 }
 
 # The history of p50 and p99 for the run's A/B pair (or its one variant).

@@ -7,7 +7,10 @@
 rb_usage() {
   cat <<'USAGE'
 usage: ./run-bench.sh [run] [options]        run the benchmark (default)
-       ./run-bench.sh nightly [options]      run, compare with the baseline, exit 3 on a regression
+       ./run-bench.sh nightly [options]      run, compare with the baseline, exit 3 on a regression,
+                                             4 when the comparison is inconclusive
+       ./run-bench.sh calibrate [options]    A/A boots that measure this host's boot-to-boot noise
+                                             for later nightlies (docs/noise.md)
        ./run-bench.sh compare RUN_A RUN_B    re-analyse two kept runs and compare them
        ./run-bench.sh report RUN             re-draw plots and the report of a kept run
        ./run-bench.sh --help
@@ -51,6 +54,11 @@ Platform options:
   --platform-mode M    deterministic (QEMU icount, 1 CPU: instruction-exact,
                        repeatable; default) or realtime (wall-clock, 2 CPUs)
   --timeout SEC        watchdog for one boot (default 900)
+  --boots K            untraced boots per variant, run interleaved (A B B A ...);
+                       the boot is the unit the comparison replicates. Default:
+                       1 in deterministic mode (boots are byte-identical; with
+                       K > 1 the comparison checks it), 5 in realtime mode
+                       (calibrate: 10)
   --no-trace           skip the traced boot of each variant (by default each
                        variant also runs as a domU of a Linux dom0 that
                        captures it with xentrace: exits per tick, latency
@@ -69,12 +77,16 @@ Output options:
   --run-id ID          name of the run directory (default: date-time-label)
   --label NAME         label for this run (default: ab, or nightly)
   --baseline RUN_ID    nightly: compare with this run instead of the last good one
+  --threshold-pct P    nightly: a change of the median smaller than P % is no regression
+                       (default 1); realtime verdicts are "inconclusive" when the
+                       measured noise cannot detect a change of P %
   --no-history         do not record the run in results/history.sqlite
   --no-deps            do not check or install dependencies
   -q, --quiet          less progress output (build-xen's too)
 
 Paths (--xen-src, --patch, --out, RUN) are taken relative to where you run
-the command. Exit status: 0 ok, 1 error, 2 usage error, 3 regression (nightly).
+the command. Exit status: 0 ok, 1 error, 2 usage error, 3 regression (nightly),
+4 inconclusive (nightly: the noise hides changes of the threshold's size).
 
 Every figure printed comes from the run just made (or, for compare/report,
 from the kept raw files). Deterministic figures are instruction-exact (icount:
@@ -86,11 +98,12 @@ USAGE
 # rb_parse_options "$@": sets cmd and the option globals below.
 rb_parse_options() {
   cmd=run
-  case "${1:-}" in run|nightly|compare|report) cmd=$1; shift ;; esac
+  case "${1:-}" in run|nightly|calibrate|compare|report) cmd=$1; shift ;; esac
   ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
   guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
   out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
   project_patches=1 baseline="" history=1 positional=() target=emulated trace=1 profile=1 profile_threshold_pct=1
+  boots_opt="" threshold_pct=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --ticks) cli_need_value "$@"; ticks=$2; shift ;;
@@ -104,6 +117,8 @@ rb_parse_options() {
       --platform-mode) cli_need_value "$@"; platform_mode=$2; shift ;;
       --target) cli_need_value "$@"; target=$2; shift ;;
       --timeout) cli_need_value "$@"; timeout=$2; shift ;;
+      --boots) cli_need_value "$@"; boots_opt=$2; shift ;;
+      --threshold-pct) cli_need_value "$@"; threshold_pct=$2; shift ;;
       --xen-src) cli_need_value "$@"; xen_src=$(cli_abs "$2"); shift ;;
       --patch) cli_need_value "$@"; patches+=("$(cli_abs "$2")"); shift ;;
       --no-project-patches) project_patches=0 ;;
@@ -130,7 +145,8 @@ rb_parse_options() {
   [ -z "$xen_src" ] || [ -d "$xen_src/xen" ] || cli_usage_error "--xen-src '$xen_src' is not a Xen tree (no xen/ folder)"
   local p
   for p in "${patches[@]}"; do [ -f "$p" ] || cli_usage_error "--patch '$p': no such file"; done
-  [ -n "$label" ] || label=$([ "$cmd" = nightly ] && echo nightly || { [ "$target" = emulated ] && echo ab || echo "$target"; })
+  [ -z "$threshold_pct" ] || [[ "$threshold_pct" =~ ^[0-9]+(\.[0-9]+)?$ ]] || cli_usage_error "--threshold-pct must be a number >= 0"
+  [ -n "$label" ] || label=$(case "$cmd" in nightly|calibrate) echo "$cmd" ;; *) [ "$target" = emulated ] && echo ab || echo "$target" ;; esac)
   case "$cmd" in
     compare) [ "${#positional[@]}" = 2 ] || cli_usage_error "compare needs two run directories" ;;
     report) [ "${#positional[@]}" = 1 ] || cli_usage_error "report needs one run directory" ;;
@@ -147,6 +163,7 @@ rb_init_args() {
              --rmax-ns "$rmax_ns" --seed "$seed" --guest-args "$guest_args")
   [ -z "$variants_opt" ] || init_args+=(--variants "$variants_opt")
   [ "$trace" = 1 ] || init_args+=(--no-trace)
+  [ -z "$boots_opt" ] || init_args+=(--boots "$boots_opt")
   # The registry offers direct only when the build carries its series.
   if [ -n "${1:-}" ] && grep -qE '^series=(.*,)?direct-ppi(,|$)' "${1%/*}/manifest"; then
     init_args+=(--with-direct)

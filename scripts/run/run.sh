@@ -3,6 +3,26 @@
 # compared, reported. Built under a hidden name and renamed when complete:
 # an interrupted run never leaves a half-written results directory.
 
+# One untraced boot of a variant on the run's target: raw files in
+# raw/<name>/, its analysis in <name>/ (scripts/run/boot.sh).
+rb_boot_once() { # work name xen_img
+  case "$target" in
+    native) rb_boot_native "$1" ;;
+    linux-dom0) rb_boot_linux_dom0 "$1" "$2" "$3" ;;
+    *) rb_boot_variant "$1" "$2" "$3" ;;
+  esac
+}
+
+# Moves the files of the boot just made into boot-<i>/ folders.
+rb_keep_boot() { # work name i
+  local f
+  mkdir -p "$1/raw/$2/boot-$3" "$1/$2/boot-$3"
+  for f in "$1/raw/$2"/* "$1/$2"/*; do
+    [ -f "$f" ] || continue
+    case "$f" in "$1/raw/$2"/*) mv "$f" "$1/raw/$2/boot-$3/" ;; *) mv "$f" "$1/$2/boot-$3/" ;; esac
+  done
+}
+
 rb_do_run() {
   rb_ensure_built
   [ -n "$run_id" ] || run_id=$(date -u +%Y%m%d-%H%M%S)-$label
@@ -25,18 +45,29 @@ rb_do_run() {
   trap 'rm -rf "$out_root/.$run_id.failed"; mv "$work" "$out_root/.$run_id.failed" 2>/dev/null && echo "run-bench: partial files kept in $out_root/.$run_id.failed" >&2' EXIT
   mkdir -p "$work/raw"
   "$vtbrun" init --out "$work/raw/run.json" "${init_args[@]}" || exit $?
-  local traced
+  local traced boots i
   traced=$("$vtbrun" get "$work" traced)
-  while read -r name; do
-    case "$target" in
-      native) rb_boot_native "$work" ;;
-      linux-dom0) rb_boot_linux_dom0 "$work" "$name" "$xen_img" ;;
-      *)
-        rb_boot_variant "$work" "$name" "$xen_img"
-        [ "$traced" = 0 ] || rb_boot_traced "$work" "$name" "$xen_img"
-        ;;
-    esac
-  done < <("$vtbrun" variants "$work")
+  boots=$("$vtbrun" get "$work" boots)
+  if [ "$boots" = 1 ]; then
+    while read -r name; do
+      rb_boot_once "$work" "$name" "$xen_img"
+      [ "$traced" = 0 ] || [ "$target" != emulated ] || rb_boot_traced "$work" "$name" "$xen_img"
+    done < <("$vtbrun" variants "$work")
+  else
+    # K boots a variant, interleaved so that slow drift of the host hits
+    # every variant alike; each boot's raw files and analysis are moved
+    # into boot-<i>/ and the variant folder gets the boots pooled.
+    rb_step "$boots boots per variant, in the order: $("$vtbrun" boot-order "$work" | tr ' \n' '# ')"
+    while read -r name i; do
+      rb_step "[$name] boot $i of $boots"
+      rb_boot_once "$work" "$name" "$xen_img"
+      rb_keep_boot "$work" "$name" "$i"
+    done < <("$vtbrun" boot-order "$work")
+    while read -r name; do
+      "$vtbrun" pool "$work" "$name" || cli_die "[$name] pooling the boots failed"
+      [ "$traced" = 0 ] || [ "$target" != emulated ] || rb_boot_traced "$work" "$name" "$xen_img"
+    done < <("$vtbrun" variants "$work")
+  fi
   rb_write_manifest "$work" "$xen_img"
   rb_compare_and_report "$work"
   mv "$work" "$final"

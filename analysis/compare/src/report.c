@@ -50,6 +50,77 @@ static void row(FILE *f, const char *name, double a, double b)
 	fprintf(f, "  %-8s %16.10g %16.10g %+16.10g\n", name, a, b, b - a);
 }
 
+static void vec(FILE *f, const double *v, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		fprintf(f, "%s%.6g", i ? " " : "", v[i]);
+}
+
+/* The boots: per-boot figures, variance components, the boot-level test
+ * or the exact per-tick difference, and the minimum detectable effect. */
+static void cmp_report_boots_text(FILE *f, const struct comparison *c)
+{
+	if (!c->ba || !c->bb)
+		return;
+	double conf = 1.0 - c->opt.alpha;
+	fprintf(f, "\nboots: A %zu, B %zu (the boot is the unit of replication)\n", c->ba->k, c->bb->k);
+	const struct boot_side *sides[2] = { c->ba, c->bb };
+	for (int s = 0; s < 2; s++) {
+		const struct boot_side *bs = sides[s];
+		fprintf(f, "  %c per-boot p50: ", 'A' + s);
+		vec(f, bs->p50, bs->k);
+		fprintf(f, "; p99: ");
+		vec(f, bs->p99, bs->k);
+		fputc('\n', f);
+		if (bs->k > 1) {
+			fprintf(f, "    boots %s", bs->all_identical ? "byte-identical" : "differ");
+			if (!isnan(c->var_between[s]))
+				fprintf(f, "; variance of log latency: between boots %.3g (SD %.3g), within a boot %.3g"
+					" (SD %.3g)", c->var_between[s], sqrt(c->var_between[s]), c->var_within[s],
+					sqrt(c->var_within[s]));
+			fputc('\n', f);
+		}
+	}
+	if (c->deterministic) {
+		if (c->ba->k > 1 || c->bb->k > 1)
+			fprintf(f, "  deterministic mode: boots %s\n",
+				c->ba->all_identical && c->bb->all_identical
+					? "byte-identical on both sides, as icount promises"
+					: "NOT identical: icount reproducibility is broken");
+		fprintf(f, "  exact per-tick difference (B - A, boot 1, paired by tick index): %zu ticks paired,"
+			" %zu differ", c->ticks.paired, c->ticks.differing);
+		if (c->ticks.paired)
+			fprintf(f, "; mean %+.6g, min %+.6g, max %+.6g %s", c->ticks.mean, c->ticks.min,
+				c->ticks.max, unit_of(c));
+		fputc('\n', f);
+		return;
+	}
+	for (int s = 0; s < BOOT_STATS; s++) {
+		const struct cmp_boot_result *r = &c->boot_stat[s];
+		if (!c->boot_ok[s]) {
+			if (s == 0)
+				fprintf(f, "  boot-level test: not possible: %s\n", c->boot_err);
+			continue;
+		}
+		fprintf(f, "  boot-level %-4s B/A = %.4g  %g%% CI [%.4g, %.4g]  t(%.0f) = %.3g, p = %.3g;"
+			" detectable: +-%.3g %%\n", cmp_boot_stat_names[s], r->ratio, conf * 100, r->ratio_lo,
+			r->ratio_hi, r->df, r->t, r->p, r->mde_pct);
+	}
+	if (c->boot_ok[0]) {
+		const struct cmp_boot_result *r = &c->boot_stat[0];
+		fprintf(f, "  (t on per-boot log statistics, one pooled between-boot variance, %.0f df",
+			r->df);
+		if (r->noise_from_history)
+			fprintf(f, " of which %.0f from history (variance %.3g)", c->opt.noise.df, c->opt.noise.var);
+		fprintf(f, ")\n");
+	}
+	fprintf(f, "minimum detectable effect (median, alpha %g, power %g): ", c->opt.alpha, c->opt.power);
+	if (isinf(c->mde_pct))
+		fprintf(f, "unknown (no between-boot noise estimate)\n");
+	else
+		fprintf(f, "+-%.3g %%\n", c->mde_pct);
+}
+
 void cmp_report_text(FILE *f, const struct comparison *c)
 {
 	const struct side_stats *a = &c->a, *b = &c->b;
@@ -88,6 +159,8 @@ void cmp_report_text(FILE *f, const struct comparison *c)
 		fprintf(f, "\n  (no bootstrap: --bootstrap 0)\n");
 	}
 
+	fprintf(f, "within-boot sample tests (samples of one boot are not independent replicates;\n"
+		   "  the verdict rests on %s):\n", c->deterministic ? "the exact difference" : "the boots");
 	fprintf(f, "Mann-Whitney U: U_B = %.15g, U_A = %.15g, ", c->mwu.u_b, c->mwu.u_a);
 	if (c->mwu.exact)
 		fprintf(f, "p = %.4g (exact, two-sided)\n", c->mwu.p);
@@ -118,15 +191,25 @@ void cmp_report_text(FILE *f, const struct comparison *c)
 	}
 	fputc('\n', f);
 
-	fprintf(f, "verdict: %s", cmp_verdict_name(c->verdict));
-	if (c->verdict != V_IDENTICAL) {
-		fprintf(f, " (shift ");
-		snum(f, c->hl.shift);
-		fprintf(f, " %s", unit_of(c));
-		if (a->median != 0.0)
-			fprintf(f, " = %+.3g%% of A's median", 100.0 * c->hl.shift / fabs(a->median));
-		fprintf(f, "; needs p < %g and |shift| > %g%% = %.4g %s)", c->opt.alpha,
-			c->opt.threshold_pct, c->threshold_abs, unit_of(c));
+	cmp_report_boots_text(f, c);
+	fprintf(f, "\nverdict: %s", cmp_verdict_name(c->verdict));
+	double rel = a->median ? 100.0 * (b->median - a->median) / fabs(a->median) : NAN;
+	if (c->verdict == V_IDENTICAL) {
+		/* nothing to add: every sample equal */
+	} else if (c->deterministic) {
+		fprintf(f, " (exact: median %+.10g %s = %+.3g%% of A's, threshold %g%%; instruction-exact runs,"
+			" no sampling, no p-value)", b->median - a->median, unit_of(c), rel, c->opt.threshold_pct);
+	} else if (c->verdict == V_INCONCLUSIVE) {
+		if (isinf(c->mde_pct))
+			fprintf(f, " (%zu vs %zu boots and no calibrated noise: the boot is the unit; run --boots 5"
+				" or ./run-bench.sh calibrate)", c->ba ? c->ba->k : 0, c->bb ? c->bb->k : 0);
+		else
+			fprintf(f, " (could detect only changes beyond +-%.3g %%)", c->mde_pct);
+	} else if (c->boot_ok[0]) {
+		const struct cmp_boot_result *r = &c->boot_stat[0];
+		fprintf(f, " (boot level: median B/A = %.4g, %g%% CI [%.4g, %.4g], p = %.3g, %zu vs %zu boots;"
+			" threshold %g%%)", r->ratio, conf * 100, r->ratio_lo, r->ratio_hi, r->p, r->ka, r->kb,
+			c->opt.threshold_pct);
 	}
 	fprintf(f, "\nspread: %s\n", cmp_spread_verdict_name(c->spread));
 }
@@ -197,6 +280,52 @@ char *cmp_report_json_dump(const struct comparison *c)
 		"spread_verdict", cmp_spread_verdict_name(c->spread));
 	if (!root)
 		return NULL;
+	json_object_set_new(root, "deterministic", json_boolean(c->deterministic));
+	json_object_set_new(root, "basis", json_string(c->basis ? c->basis : "samples"));
+	json_object_set_new(root, "power", jnum(c->opt.power));
+	json_object_set_new(root, "mde_pct", jnum(c->mde_pct));
+	if (c->ba && c->bb) {
+		json_t *boots = json_object();
+		const struct boot_side *sides[2] = { c->ba, c->bb };
+		for (int sd = 0; sd < 2; sd++) {
+			json_t *p50 = json_array(), *p99 = json_array(), *mean = json_array();
+			for (size_t i = 0; i < sides[sd]->k; i++) {
+				json_array_append_new(p50, jnum(sides[sd]->p50[i]));
+				json_array_append_new(p99, jnum(sides[sd]->p99[i]));
+				json_array_append_new(mean, jnum(sides[sd]->mean[i]));
+			}
+			json_object_set_new(boots, sd ? "b" : "a",
+					    json_pack("{s:I, s:b, s:o, s:o, s:o, s:o, s:o}", "k",
+						      (json_int_t)sides[sd]->k, "identical", sides[sd]->all_identical,
+						      "p50", p50, "p99", p99, "mean", mean, "var_between_log",
+						      jnum(c->var_between[sd]), "var_within_log", jnum(c->var_within[sd])));
+		}
+		json_t *bl = json_object();
+		for (int st = 0; st < BOOT_STATS; st++) {
+			const struct cmp_boot_result *r = &c->boot_stat[st];
+			json_object_set_new(bl, cmp_boot_stat_names[st],
+					    !c->boot_ok[st] ? json_null()
+					    : json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+							"ratio", jnum(r->ratio), "ci_lo", jnum(r->ratio_lo), "ci_hi",
+							jnum(r->ratio_hi), "t", jnum(r->t), "df", jnum(r->df), "p",
+							jnum(r->p), "se_log", jnum(r->se), "mde_pct", jnum(r->mde_pct),
+							"sd_log_a", jnum(r->sd_a), "noise_from_history",
+							r->noise_from_history));
+		}
+		json_object_set_new(boots, "test", bl);
+		json_object_set_new(boots, "noise_history",
+				    c->opt.noise.df > 0 ? json_pack("{s:o, s:o}", "var", jnum(c->opt.noise.var), "df",
+								    jnum(c->opt.noise.df))
+							: json_null());
+		json_object_set_new(root, "boots", boots);
+		json_object_set_new(root, "exact_ticks",
+				    c->deterministic ? json_pack("{s:I, s:I, s:o, s:o, s:o}", "paired",
+								 (json_int_t)c->ticks.paired, "differing",
+								 (json_int_t)c->ticks.differing, "mean",
+								 jnum(c->ticks.mean), "min", jnum(c->ticks.min), "max",
+								 jnum(c->ticks.max))
+						     : json_null());
+	}
 	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	json_decref(root);
 	return s;

@@ -47,6 +47,10 @@ const char *cmp_verdict_name(enum verdict v)
 		return "faster";
 	case V_SLOWER:
 		return "slower";
+	case V_WITHIN:
+		return "changed within the threshold";
+	case V_INCONCLUSIVE:
+		return "inconclusive";
 	default:
 		return "no significant change";
 	}

@@ -11,7 +11,7 @@
 #define VTB_CMP_VERDICT_H
 #include <stddef.h>
 
-enum verdict { V_IDENTICAL, V_FASTER, V_SLOWER, V_NO_CHANGE };
+enum verdict { V_IDENTICAL, V_FASTER, V_SLOWER, V_NO_CHANGE, V_WITHIN, V_INCONCLUSIVE };
 enum spread_verdict { S_IDENTICAL, S_WIDER, S_NARROWER, S_NO_CHANGE, S_UNKNOWN };
 
 /* a, b sorted: equal as multisets iff equal element by element. */

@@ -25,5 +25,9 @@ void test_spread(void);
 void test_samples(void);
 void test_verdict(void);
 void test_cli(void);
+void test_cli_boots(void);
+void test_boot_level_basics(void);
+void test_boot_level_calibration(void);
+void test_variance_components(void);
 
 #endif

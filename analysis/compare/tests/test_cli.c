@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,9 +137,11 @@ void test_cli(void)
 	json_decref(root);
 	run(&o, dA, dS, "--fail-on-regression", NULL);
 	CHECK(o.status == 3 && strstr(o.so, "verdict: slower"));
-	/* Same shift but a 10% practical threshold: not a regression. */
+	/* Same shift but a 10% practical threshold: not a regression; in
+	 * deterministic mode the difference is exact, so no p-value is quoted. */
 	run(&o, dA, dS, "--fail-on-regression", "--threshold-pct", "10", NULL);
-	CHECK(o.status == 0 && strstr(o.so, "verdict: no significant change"));
+	CHECK(o.status == 0 && strstr(o.so, "verdict: changed within the threshold (exact: median +50 ticks"));
+	CHECK(strstr(o.so, "no p-value") && strstr(o.so, "400 ticks paired, 400 differ; mean +50"));
 	/* The other direction. */
 	run(&o, dA, dF, "--fail-on-regression", NULL);
 	CHECK(o.status == 0 && strstr(o.so, "verdict: faster"));
@@ -148,7 +151,7 @@ void test_cli(void)
 	/* Spread only: the location test sees nothing, the spread test does. */
 	run(&o, dN, dW, NULL);
 	CHECK(o.status == 0);
-	CHECK(strstr(o.so, "verdict: no significant change") != NULL);
+	CHECK(strstr(o.so, "verdict: changed within the threshold") != NULL);
 	CHECK(strstr(o.so, "spread: wider\n") != NULL);
 	run(&o, dW, dN, NULL);
 	CHECK(strstr(o.so, "spread: narrower\n") != NULL);
@@ -210,4 +213,76 @@ void test_cli(void)
 	h_write(dBad, "samples.csv", "tick,latency_ticks,latency_ns\n");
 	run(&o, dBad, dA, NULL);
 	CHECK(o.status == 1 && count_lines(o.se) == 1 && strstr(o.se, "no samples"));
+}
+
+/* A side of K boots in dir/boot-1..boot-K (and the pooled copy of boot 1
+ * in dir itself, as vtb-run pool would leave some pooled figures there):
+ * boot j's latencies are scaled by factor[j]. */
+static void boots_dir(const char *dir, const char *mode, const double *factor, size_t k)
+{
+	enum { N = 200 };
+	long v[N], all[N * 8];
+	for (size_t j = 0; j < k; j++) {
+		char sub[600];
+		snprintf(sub, sizeof sub, "%s/boot-%zu", dir, j + 1);
+		CHECK(mkdir(sub, 0755) == 0);
+		for (int i = 0; i < N; i++)
+			all[j * N + i] = v[i] = (long)(factor[j] * (1000 + (i * 37) % 101));
+		h_run_dir(sub, mode, v, N);
+	}
+	h_run_dir(dir, mode, all, N * k);
+}
+
+void test_cli_boots(void)
+{
+	struct out o;
+	/* Realtime, boot spread ~5 %: B's boots 30 % slower is a regression
+	 * at the boot level (exit 3); an A/A pair is no change or
+	 * inconclusive, never a regression. */
+	static const double fa[] = { 1.0, 1.05, 0.95, 1.02, 0.98 };
+	static const double fb[] = { 1.3, 1.365, 1.235, 1.326, 1.274 };
+	static const double fa2[] = { 0.97, 1.04, 1.01, 0.99, 1.03 };
+	static const double one[] = { 1.0 };
+	const char *dA = h_tmpdir(), *dB = h_tmpdir(), *dA2 = h_tmpdir(), *d1 = h_tmpdir(), *d1b = h_tmpdir();
+	const char *dD = h_tmpdir(), *dD2 = h_tmpdir();
+	boots_dir(dA, "realtime", fa, 5);
+	boots_dir(dB, "realtime", fb, 5);
+	boots_dir(dA2, "realtime", fa2, 5);
+	run(&o, dA, dB, "--fail-on-regression", "--threshold-pct", "10", NULL);
+	CHECK_MSG(o.status == 3 && strstr(o.so, "verdict: slower (boot level: median B/A = 1.3"), "%d %s", o.status,
+		  o.so);
+	CHECK(strstr(o.so, "boots: A 5, B 5") && strstr(o.so, "between boots") && strstr(o.so, "minimum detectable effect"));
+	run(&o, dA, dA2, "--fail-on-regression", "--threshold-pct", "10", NULL);
+	CHECK_MSG(o.status == 0 && strstr(o.so, "verdict: no significant change"), "%d %s", o.status, o.so);
+	/* A 1 % threshold is below what 5 boots of 5 % noise can see:
+	 * inconclusive, exit 4, with the MDE in the verdict. */
+	run(&o, dA, dA2, "--fail-on-regression", "--threshold-pct", "1", NULL);
+	CHECK_MSG(o.status == 4 && strstr(o.so, "verdict: inconclusive (could detect only changes beyond +-"), "%d %s",
+		  o.status, o.so);
+
+	/* Realtime, one boot a side and no calibrated noise: inconclusive even
+	 * with a 30 % difference, because the boot is the unit. */
+	boots_dir(d1, "realtime", one, 1);
+	boots_dir(d1b, "realtime", fb, 1);
+	run(&o, d1, d1b, "--fail-on-regression", NULL);
+	CHECK_MSG(o.status == 4 && strstr(o.so, "1 vs 1 boots and no calibrated noise"), "%d %s", o.status, o.so);
+	/* With noise from history (SD 5 % over 20 df) it can be judged. */
+	run(&o, d1, d1b, "--fail-on-regression", "--noise", "0.0025:20", "--threshold-pct", "10", NULL);
+	CHECK_MSG(o.status == 3 && strstr(o.so, "from history"), "%d %s", o.status, o.so);
+	run(&o, d1, d1b, "--noise", "0.1", NULL);
+	CHECK(o.status == 2);
+
+	/* Deterministic, 3 byte-identical boots a side: said, and exact. */
+	static const double same[] = { 1.0, 1.0, 1.0 }, slow[] = { 1.1, 1.1, 1.1 };
+	boots_dir(dD, "deterministic", same, 3);
+	boots_dir(dD2, "deterministic", slow, 3);
+	/* 3 identical boots against 1 identical boot: identical. */
+	const char *dD1 = h_tmpdir();
+	boots_dir(dD1, "deterministic", same, 1);
+	run(&o, dD1, dD, NULL);
+	CHECK_MSG(o.status == 0 && strstr(o.so, "verdict: identical\n"), "%s", o.so);
+	run(&o, dD, dD2, "--fail-on-regression", NULL);
+	CHECK_MSG(o.status == 3 && strstr(o.so, "boots byte-identical on both sides") &&
+			  strstr(o.so, "verdict: slower (exact:") && strstr(o.so, "no p-value"),
+		  "%d %s", o.status, o.so);
 }

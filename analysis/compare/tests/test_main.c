@@ -12,7 +12,11 @@ int main(int argc, char **argv)
 	RUN(test_spread);
 	RUN(test_samples);
 	RUN(test_verdict);
+	RUN(test_boot_level_basics);
+	RUN(test_boot_level_calibration);
+	RUN(test_variance_components);
 	RUN(test_cli);
+	RUN(test_cli_boots);
 	h_tmpdir_cleanup();
 	return vtb_test_done();
 }

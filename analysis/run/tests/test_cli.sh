@@ -60,4 +60,32 @@ printf '{"verdict":"identical"}' > "$tmp/same.json"
 tap_is "nightly: identical is exit 0" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/same.json")" 0
 tap_is "nightly: slower is exit 3" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/same.json" direct="$tmp/slow.json")" 3
 tap_is "nightly: unreadable JSON is exit 1" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/none.json")" 1
+printf '{"verdict":"inconclusive","mde_pct":30}' > "$tmp/inc.json"
+tap_is "nightly: inconclusive is exit 4" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/inc.json")" 4
+tap_is "nightly: a regression outranks inconclusive" "$(rc "$run" nightly-verdict --baseline b stock="$tmp/inc.json" direct="$tmp/slow.json")" 3
+
+# Boots: one boot keeps run.json as it was; K boots are interleaved A B B A.
+tap_is "one boot: no boots key in run.json" "$(grep -c '"boots"' "$new/raw/run.json")" 0
+tap_is "one boot: get boots is 1" "$("$run" get "$new" boots)" 1
+tap_is "realtime defaults to 5 boots" "$("$run" init --out - --run-id x --platform-mode realtime | grep '"boots"')" '  "boots": 5'
+tap_is "deterministic defaults to 1 boot" "$("$run" init --out - --run-id x | grep -c '"boots"')" 0
+tap_is "--boots 0 is a usage error" "$(rc "$run" init --out - --run-id x --boots 0)" 2
+tap_is "--boots 65 is a usage error" "$(rc "$run" init --out - --run-id x --boots 65)" 2
+kb=$tmp/kb; mkdir -p "$kb/raw"
+"$run" init --out "$kb/raw/run.json" --run-id kb --with-direct --ticks 10 --boots 3
+tap_is "boot order is interleaved" "$("$run" boot-order "$kb" | tr '\n' ' ')" "stock 1 direct 1 direct 2 stock 2 stock 3 direct 3 "
+for i in 1 2 3; do
+  mkdir -p "$kb/stock/boot-$i"
+  printf '{"schema":"vtimer-bench/summary/1","platform_mode":"realtime","counts":{"ticks":2,"taken":2,"lost":0,"spurious":%d,"other":0},"trailer":{"min":%d,"max":%d},"latency_ticks":{"n":2}}\n' $((i == 2)) $((10 * i)) $((10 * i + 1)) > "$kb/stock/boot-$i/summary.json"
+  printf 'tick,latency_ticks,latency_ns\n0,%d,%d\n1,%d,%d\n' $((10 * i)) $((160 * i)) $((10 * i + 1)) $((160 * i + 16)) > "$kb/stock/boot-$i/samples.csv"
+done
+tap_check "pool writes the pooled variant" "$run" pool "$kb" stock
+tap_is "pooled samples: every boot's rows" "$(tail -n +2 "$kb/stock/samples.csv" | cut -d, -f2 | tr '\n' ' ')" "10 11 20 21 30 31 "
+tap_is "pooled summary: counts summed, p50 and n over all samples, boots" \
+  "$(jq -c '[.counts.ticks, .counts.spurious, .latency_ticks.n, .latency_ticks.p50, .latency_ticks.max, .trailer.min, .boots, .latency_instructions]' "$kb/stock/summary.json")" \
+  "[6,1,6,20,31,10,3,null]"
+rm "$kb/stock/boot-3/samples.csv"
+cp "$kb/stock/summary.json" "$tmp/pooled.json"
+tap_is "pool: a missing boot is exit 1" "$(rc "$run" pool "$kb" stock)" 1
+tap_check "pool: nothing half-written on error" cmp -s "$kb/stock/summary.json" "$tmp/pooled.json"
 tap_done

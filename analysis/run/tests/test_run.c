@@ -227,17 +227,101 @@ static void test_nightly_only_slower_is_a_regression(void)
 	CHECK(nightly_judge("direct", "n2", same, out) == 0);
 	CHECK(nightly_judge("x", "n2", json_object_get(same, "none"), out) == -1);
 	fclose(out);
-	CHECK_STR(text, "nightly [stock]: REGRESSION against n2: verdict: slower (difference of medians +12 ticks, p = 0.001)\n"
+	CHECK_STR(text, "nightly [stock]: REGRESSION against n2: verdict: slower (difference of medians +12 ticks)\n"
 			"nightly [direct]: verdict: identical\n");
 	free(text);
 	json_decref(slow);
 	json_decref(same);
 }
 
+static void test_nightly_inconclusive_is_not_a_regression(void)
+{
+	json_t *inc = json_pack("{s:s, s:f}", "verdict", "inconclusive", "mde_pct", 23.5);
+	json_t *blind = json_pack("{s:s, s:n}", "verdict", "inconclusive", "mde_pct");
+	json_t *rt = json_pack("{s:s, s:s, s:{s:f}, s:s, s:f, s:{s:{s:{s:f, s:f}}}}", "verdict", "no significant change",
+			       "unit", "ticks", "median_diff", "estimate", 3.0, "basis", "boot-level t", "mde_pct", 8.0,
+			       "boots", "test", "p50", "ratio", 1.01, "p", 0.4);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	CHECK(nightly_judge("stock", "n2", inc, out) == NIGHTLY_INCONCLUSIVE);
+	CHECK(nightly_judge("stock", "n2", blind, out) == NIGHTLY_INCONCLUSIVE);
+	CHECK(nightly_judge("stock", "n2", rt, out) == NIGHTLY_OK);
+	fclose(out);
+	CHECK_STR(text, "nightly [stock]: verdict: inconclusive (could detect only changes beyond +-23.5 %)\n"
+			"nightly [stock]: verdict: inconclusive (one boot a side and no calibrated noise: the boot is the unit)\n"
+			"nightly [stock]: verdict: no significant change (difference of medians +3 ticks, boot level B/A"
+			" 1.01, p = 0.4, detectable +-8 %)\n");
+	free(text);
+	json_decref(inc);
+	json_decref(blind);
+	json_decref(rt);
+}
+
+/* Writes dir/name/file with text. */
+static void put(const char *dir, const char *name, const char *file, const char *text)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	mkdir(dir, 0755);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/%s/%s", dir, name, file);
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_nightly_ticks_lost_and_exits(void)
+{
+	char a[300], b[300];
+	snprintf(a, sizeof a, "%s-ta", tmp);
+	snprintf(b, sizeof b, "%s-tb", tmp);
+	const char *ok = "{\"platform_mode\":\"deterministic\",\"counts\":{\"ticks\":1000,\"lost\":0,\"spurious\":0}}";
+	const char *lost = "{\"platform_mode\":\"deterministic\",\"counts\":{\"ticks\":1000,\"lost\":2,\"spurious\":0}}";
+	const char *rt1 = "{\"platform_mode\":\"realtime\",\"counts\":{\"ticks\":1000,\"lost\":1,\"spurious\":0}}";
+	const char *rt30 = "{\"platform_mode\":\"realtime\",\"counts\":{\"ticks\":1000,\"lost\":20,\"spurious\":10}}";
+	const char *ts1 = "{\"guest\":{\"vcpu\":\"d1v0\"},\"vcpus\":[{\"id\":\"d0v0\"},{\"id\":\"d1v0\","
+			  "\"ticks\":{\"delivered\":1000},\"exits\":{\"by_reason\":{\"sync_wfx\":1000,\"irq_maint\":0}}}]}";
+	const char *ts2 = "{\"guest\":{\"vcpu\":\"d1v0\"},\"vcpus\":[{\"id\":\"d1v0\","
+			  "\"ticks\":{\"delivered\":1000},\"exits\":{\"by_reason\":{\"sync_wfx\":1000,\"irq_maint\":500}}}]}";
+	put(a, "stock", "summary.json", ok);
+	put(a, "stock", "trace-summary.json", ts1);
+	put(b, "stock", "summary.json", ok);
+	put(b, "stock", "trace-summary.json", ts1);
+	char err[256], *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 0);
+	put(b, "stock", "trace-summary.json", ts2);
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 1);
+	put(b, "stock", "summary.json", lost);
+	put(b, "stock", "trace-summary.json", ts1);
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 1);
+	/* Realtime: one lost tick in 1000 is the platform; 3 % is not. */
+	put(b, "stock", "summary.json", rt1);
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 0);
+	put(b, "stock", "summary.json", rt30);
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == 1);
+	put(b, "stock", "trace-summary.json", "{");
+	CHECK(nightly_judge_ticks("stock", "n1", a, b, 5, out, err, sizeof err) == -1);
+	fclose(out);
+	CHECK(strstr(text, "exits per delivered tick unchanged") != NULL);
+	CHECK(strstr(text, "irq_maint: 0 -> 0.5") != NULL);
+	CHECK(strstr(text, "REGRESSION: 2 lost and 0 spurious") != NULL);
+	CHECK(strstr(text, "nightly [stock]: 1 lost and 0 spurious ticks (0.1 % of 1000; baseline 0 %): within") != NULL);
+	CHECK(strstr(text, "REGRESSION: 20 lost and 10 spurious ticks (3 %") != NULL);
+	free(text);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", a, b);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	snprintf(tmp, sizeof(tmp), "/tmp/vtb-run-test.%d", (int)getpid());
 	RUN(test_default_variants_are_stock_then_direct);
+	RUN(test_nightly_inconclusive_is_not_a_regression);
+	RUN(test_nightly_ticks_lost_and_exits);
 	RUN(test_without_direct_series_stock_alone_has_no_options);
 	RUN(test_user_variants_keep_their_order);
 	RUN(test_bad_values_are_refused);
