@@ -1,13 +1,14 @@
 # shellcheck shell=bash
 # run-bench.sh nightly (sourced): run, compare every variant with the
 # baseline run, record the verdict, draw the trend. Exit 3 on a regression
-# (latency, lost or spurious ticks, exits per tick), 4 when inconclusive:
+# (latency, lost or spurious ticks, exits per tick, Xen's instructions per
+# tick from the profile), 4 when inconclusive:
 # the measured noise hides changes of the threshold's size.
 
 rb_do_nightly() {
   history=1
   rb_do_run
-  local base="" config n rc cmp=()
+  local base="" config n rc cmp=() prof_regress=0
   config=$("$vtbrun" get "$final" history_config)
   if [ -n "$baseline" ]; then
     base=$("$bin/vtb-history" --db "$history_db" baseline --named "$baseline") || cli_die "no baseline run '$baseline'"
@@ -42,6 +43,17 @@ rb_do_nightly() {
     case $rc in 0|3|4) ;; *) cli_die "nightly: comparison of $n failed" ;; esac
     grep -E '^(minimum detectable effect|  deterministic mode: boots)' "$final/nightly-$n.txt" | sed "s/^ */nightly [$n]: /" || true
     cmp+=("$n=$final/nightly-$n.json")
+    # The instruction profile's counts are exact: any change of EL2
+    # instructions per tick is reported with the functions that moved; growth
+    # beyond --profile-threshold-pct is a regression (docs/profiler.md).
+    if [ -f "$base/$n/profile/profile.json" ] && [ -f "$final/$n/profile/profile.json" ]; then
+      rc=0
+      "$top/profiler/build/vtb-profile" diff "$base/$n/profile" "$final/$n/profile" --threshold-pct "$profile_threshold_pct" \
+        --json "$final/nightly-$n-profile.json" > "$final/nightly-$n-profile.txt" || rc=$?
+      case $rc in 0) ;; 3) prof_regress=1 ;; *) cli_die "nightly: profile comparison of $n failed" ;; esac
+      grep -q '^verdict: same' "$final/nightly-$n-profile.txt" ||
+        { echo "nightly [$n]: Xen's instructions per tick moved:"; sed 's/^/  /' "$final/nightly-$n-profile.txt"; }
+    fi
   done < <("$vtbrun" variants "$final")
   local outcome=ok
   if [ "${#cmp[@]}" -gt 0 ]; then
@@ -49,6 +61,7 @@ rb_do_nightly() {
     "$vtbrun" nightly-verdict --baseline "$(basename "$base")" --base-run "$base" --run "$final" "${cmp[@]}" || rc=$?
     case $rc in 0) ;; 3) outcome=regression ;; 4) outcome=inconclusive ;; *) cli_die "nightly: no verdict" ;; esac
   fi
+  [ "$prof_regress" = 0 ] || outcome=regression
   "$bin/vtb-history" --db "$history_db" verdict "$run_id" "$outcome"
   rb_draw_trends "$config"
   "$bin/vtb-report" "$final" || cli_die "report failed"

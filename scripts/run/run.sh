@@ -23,6 +23,13 @@ rb_keep_boot() { # work name i
   done
 }
 
+# The Xen version of the tools in the emulated dom0 (Debian's xen-utils-X.Y,
+# scripts/deps/xen-dom0.arm64): the traced boots' xl and xentrace speak that
+# version's domctl/sysctl interface, which another Xen refuses.
+rb_dom0_tools_version() {
+  sed -n 's/^xen-utils-\([0-9][0-9.]*\)$/\1/p' "$top/scripts/deps/xen-dom0.arm64" | head -1
+}
+
 rb_do_run() {
   rb_ensure_built
   [ -n "$run_id" ] || run_id=$(date -u +%Y%m%d-%H%M%S)-$label
@@ -35,11 +42,21 @@ rb_do_run() {
     echo "run-bench: this Xen has no ARM trace points (the trace-points series, tracing/patches/<version>/trace-points/): traced boots skipped" >&2
     trace=0
   fi
+  local xen_version tools_version
+  xen_version=$(sed -n 's/^version=//p' "${xen_img%/*}/manifest" 2>/dev/null)
+  tools_version=$(rb_dom0_tools_version)
+  if [ "$trace" = 1 ] && [ "$target" = emulated ] && [ -n "$xen_version" ] && [ "$xen_version" != "$tools_version" ]; then
+    echo "run-bench: Xen $xen_version refuses the hypercalls of the emulated dom0's Xen $tools_version tools (platform/dom0; docs/direct-ppi.md, \"Upstream\"): traced boots skipped" >&2
+    trace=0
+  fi
   rb_init_args "$xen_img"
   mkdir -p "$out_root"
   final=$out_root/$run_id
   [ ! -e "$final" ] || cli_die "results directory $final already exists"
   work=$(mktemp -d "$out_root/.$run_id.XXXXXX")
+  # mktemp makes it 0700 and the mode would survive the rename: a results
+  # folder shared with a team follows the user's umask instead.
+  chmod "$(printf '%o' $((0777 & ~0$(umask))))" "$work"
   # A failed run is kept aside under a hidden name for debugging, never
   # where a result would be.
   trap 'rm -rf "$out_root/.$run_id.failed"; mv "$work" "$out_root/.$run_id.failed" 2>/dev/null && echo "run-bench: partial files kept in $out_root/.$run_id.failed" >&2' EXIT
