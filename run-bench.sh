@@ -33,6 +33,8 @@ cli_prog='run-bench'
 . scripts/run/rerun.sh
 # shellcheck source=scripts/run/nightly.sh
 . scripts/run/nightly.sh
+# shellcheck source=scripts/run/import.sh
+. scripts/run/import.sh
 
 rb_step() { [ "$quiet" = 1 ] || printf '==> %s\n' "$*" >&2; }
 
@@ -45,6 +47,7 @@ rb_parse_options "$@"
 case "$cmd" in
   run) rb_do_run ;;
   nightly) rb_do_nightly ;;
-  compare) rb_cmd_compare "${positional[0]}" "${positional[1]}" ;;
+  compare) rb_cmd_compare "${positional[@]}" ;;
   report) rb_cmd_report "${positional[0]}" ;;
+  import) rb_do_import "${positional[@]}" ;;
 esac
