@@ -12,7 +12,7 @@ static const struct {
 	{"xen source", "xen_build", "source"},
 	{"xen tree commit", "xen_identity", "commit"},
 	{"xen tree dirty", "xen_identity", "dirty"},
-	{"xen version", "xen_identity", "version"},
+	{"xen version", "xen_identity", "full_version"},
 	{"xen package", "xen_identity", "debian_package"},
 	{"xen series", "xen_build", "series"},
 	{"xen patches", "xen_build", "patch"},

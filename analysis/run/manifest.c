@@ -102,7 +102,7 @@ json_t *manifest_build(const struct run_model *m, const struct manifest_facts *f
 	put(id, "git_describe", f->xen_describe);
 	put(id, "commit", f->xen_commit);
 	put(id, "dirty", f->xen_dirty);
-	put(id, "version", f->xen_full_version);
+	put(id, "full_version", f->xen_full_version);
 	put(id, "debian_package", f->xen_debian_package);
 	if (json_object_size(id))
 		json_object_set_new(o, "xen_identity", id);

@@ -21,6 +21,23 @@ rb_check_xen_options() {
 # or re-analysed ($check_run, set by the callers below).
 rb_variant_options() { "$vtbrun" xen-options "$check_run" "$1" 2>/dev/null || true; }
 
+# rb_check_xen_knows XEN_IMG NAME OPTIONS: Xen logs an unknown parameter
+# only into its console ring, before the serial console starts, so an
+# untraced boot's console never shows it. Every parameter Xen knows has its
+# name as a string of its own in the image (__setup_str_*), so look there
+# before booting.
+rb_check_xen_knows() {
+  local syms=${1%/*}/xen-syms t key names
+  [ -f "$syms" ] || syms=$1
+  [ -n "$3" ] || return 0
+  names=$(aarch64-linux-gnu-strings -a "$syms") || cli_die "cannot read $syms"
+  for t in $3; do
+    key=${t%%=*}
+    grep -qxF -- "$key" <<< "$names" || { [[ $key == no-* ]] && grep -qxF -- "${key#no-}" <<< "$names"; } ||
+      cli_die "[$2] this Xen has no parameter '$key' (it would log 'parameter \"$key\" unknown!' and ignore it)$([ "$key" != vtimer_delivery ] || echo ': vtimer_delivery= needs the direct-PPI series')"
+  done
+}
+
 rb_analyse_variant() { # run_dir name
   local run=$1 name=$2 check_run=$1
   rb_check_xen_options "$name" "$run/raw/$name/console.log"

@@ -35,7 +35,7 @@ rb_xen_of() {
   local m=$1/manifest.json
   [ -f "$m" ] || { echo "Xen unknown (no manifest.json)"; return; }
   jq -r '[(.xen_identity.tree // .xen_build.source // "source unknown"),
-          ("version " + (.xen_identity.version // .xen_build.version // "unknown")),
+          ("version " + (.xen_identity.full_version // .xen_build.version // "unknown")),
           (if .xen_identity.git_describe then "git " + .xen_identity.git_describe else empty end),
           (if .xen_build.series then "series " + .xen_build.series else empty end)] | join(", ")' "$m"
 }
