@@ -72,16 +72,17 @@ rb_cmd_compare() {
     printf '%s\n' "${nb[@]}" | grep -qx -- "${p#* }" || cli_usage_error "$(basename "$b") has no variant '${p#* }' (it has: $(IFS=,; echo "${nb[*]}"))"
   done
   if [ "${#pairs[@]}" = 0 ]; then
+    local alone=()
     for n in "${na[@]}"; do
       if printf '%s\n' "${nb[@]}" | grep -qx -- "$n"; then pairs+=("$n $n")
-      else echo "compare: $(basename "$a") variant '$n' has no partner in $(basename "$b"): not compared"
+      else alone+=("$(basename "$a") variant '$n' has no partner in $(basename "$b")")
       fi
     done
     for n in "${nb[@]}"; do
-      printf '%s\n' "${na[@]}" | grep -qx -- "$n" ||
-        echo "compare: $(basename "$b") variant '$n' has no partner in $(basename "$a"): not compared"
+      printf '%s\n' "${na[@]}" | grep -qx -- "$n" || alone+=("$(basename "$b") variant '$n' has no partner in $(basename "$a")")
     done
     [ "${#pairs[@]}" -gt 0 ] || cli_usage_error "no variant of $(basename "$a") ($(IFS=,; echo "${na[*]}")) has a namesake in $(basename "$b") ($(IFS=,; echo "${nb[*]}")): name the pair as RUN_A:VARIANT RUN_B:VARIANT"
+    for n in "${alone[@]}"; do echo "compare: $n: not compared"; done
   fi
   make -s all >&2 || cli_die "build failed"
 
