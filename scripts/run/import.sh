@@ -7,7 +7,7 @@
 # traced guest, read from its console log (vuart, else PV console).
 
 # rb_capture_key FILE KEY: the value of KEY= in a key=value file.
-rb_capture_key() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -1; }
+rb_capture_key() { [ -f "$1" ] || return 0; sed -n "s/^$2=//p" "$1" | head -1; }
 
 rb_do_import() {
   local spec name dir names=() dirs=() i status cmd0="" cmd mode0="" mode
