@@ -97,4 +97,6 @@ tap_is "a tree missing from the caller's folder is named with the caller's path"
   "2:run-bench: --xen-src '$out/elsewhere/xen-upstream' is not a Xen tree (no xen/ folder)"
 (cd runs && "$top/run-bench.sh" report -q r2 > ../rep.txt 2>&1)
 tap_is "report RUN relative to the caller" "$?" 0
+tap_check "docs/dom0-capture.md carries no notes about the development machine" \
+  sh -c "! grep -qiE 'other jobs|load average' '$top/docs/dom0-capture.md'"
 tap_done
