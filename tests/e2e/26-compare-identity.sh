@@ -99,4 +99,15 @@ tap_is "a tree missing from the caller's folder is named with the caller's path"
 tap_is "report RUN relative to the caller" "$?" 0
 tap_check "docs/dom0-capture.md carries no notes about the development machine" \
   sh -c "! grep -qiE 'other jobs|load average' '$top/docs/dom0-capture.md'"
+# The manifest's Xen identity from a user's git tree: full version (4.22.0
+# and 4.22.1 differ only in XEN_EXTRAVERSION), git describe, commit, dirty.
+tree=$out/elsewhere/xen-4.22; mkdir -p "$tree/xen" "$out/elsewhere/img/src/xen"
+printf 'export XEN_VERSION       = 4\nexport XEN_SUBVERSION    = 22\nexport XEN_EXTRAVERSION ?= .1$(XEN_VENDORVERSION)\n' > "$tree/xen/Makefile"
+cp "$tree/xen/Makefile" "$out/elsewhere/img/src/xen/Makefile"
+git -C "$tree" init -q && git -C "$tree" add . && git -C "$tree" -c user.name=t -c user.email=t@t commit -qm x &&
+  git -C "$tree" tag RELEASE-4.22.1 && echo '# local change' >> "$tree/xen/Makefile"
+ids=$(top=$top xen_src=$tree; cli_prog=t; . "$top/scripts/lib/cli.sh"; . "$top/scripts/run/manifest.sh"
+      facts=(); rb_xen_identity_facts "$out/elsewhere/img/xen.img"; printf '%s\n' "${facts[@]}" | paste -sd' ')
+tap_is "a git tree's identity: full version, path, commit, describe, dirty" "$ids" \
+  "--xen-full-version 4.22.1 --xen-tree $tree --xen-commit $(git -C "$tree" rev-parse HEAD) --xen-describe RELEASE-4.22.1-dirty --xen-dirty yes"
 tap_done
