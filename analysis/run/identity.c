@@ -42,8 +42,13 @@ static char *render(json_t *v)
 				size_t l = strlen(n ? n : "") + strlen(o ? o : "") + 2;
 				one = malloc(l);
 				snprintf(one, l, "%s=%s", n ? n : "", o ? o : "");
-			} else
+			} else {
 				one = render(e);
+				/* "PATCH SHA256": the name and enough of the hash to tell two apart. */
+				char *sp = strrchr(one, ' ');
+				if (sp && strlen(sp + 1) > 12 && strspn(sp + 1, "0123456789abcdef") == strlen(sp + 1))
+					sp[13] = 0;
+			}
 			len += strlen(one) + 2;
 			s = realloc(s, len);
 			if (i)

@@ -82,6 +82,11 @@ xen series: direct-ppi | none"
 tap_is "same-build: other Xen options differ" "$(sb "$tmp/sb1" "$tmp/sb4")" "variants (Xen options): stock=vtimer_delivery=software | stock="
 tap_is "same-build: a run without a manifest differs, and says so" "$(sb "$tmp/sb1" "$old"; echo "rc=$?")" "identity unknown: $old has no readable manifest.json
 rc=1"
+jq '.xen_build.patch = ["fix.patch aaaaaaaaaaaaaaaaaaaa"]' "$tmp/sb1/manifest.json" > "$tmp/sb5.json"
+mkdir -p "$tmp/sb5" && jq '.xen_build.patch = ["fix.patch bbbbbbbbbbbbbbbbbbbb"]' "$tmp/sb1/manifest.json" > "$tmp/sb5/manifest.json"
+mkdir -p "$tmp/sb6" && mv "$tmp/sb5.json" "$tmp/sb6/manifest.json"
+tap_is "same-build: a patch of the same name with other contents differs" "$(sb "$tmp/sb6" "$tmp/sb5")" \
+  "xen patches: fix.patch aaaaaaaaaaaa | fix.patch bbbbbbbbbbbb"
 tap_is "same-build: one run is a usage error" "$(rc "$run" same-build "$tmp/sb1")" 2
 
 # The manifest names the Xen exactly: tree, git describe, commit, dirty, full version.
