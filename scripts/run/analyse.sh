@@ -78,4 +78,12 @@ rb_analyse_capture() {
     || cli_die "[$name] analysis rejected the guest's console log $con"
   "$xtr" "$cap/trace.xentrace" --guest-summary "$run/$name/summary.json" \
     --out-dir "$run/$name" --quiet || cli_die "[$name] trace analysis failed"
+  # A Xen without the trace points leaves scheduler records only: no tick
+  # is seen delivered, and exits, stages and hypervisor time are unknown,
+  # not zero. Then the variant has the guest's figures only.
+  if ! jq -e '[.vcpus[]?.ticks.delivered] | max // 0 | . > 0' "$run/$name/trace-summary.json" >/dev/null; then
+    rm -f "$run/$name/trace-summary.json"
+    echo "$cli_prog: [$name] the trace has no ARM trace records (this Xen has no trace points): the guest's figures only" >&2
+    rb_no_trace_points+=("$name")
+  fi
 }

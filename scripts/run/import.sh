@@ -78,6 +78,7 @@ rb_do_import() {
      | .variants |= map(.xen_options = $opts[.name])
      | .history_config = "server \(.platform_mode) \($cmd)"' <<< "$model" > "$work/raw/run.json" \
     || cli_die "cannot write the run's model"
+  rb_no_trace_points=()
   for i in "${!names[@]}"; do
     rb_step "[${names[$i]}] importing ${dirs[$i]}"
     cp -R "${dirs[$i]}" "$work/raw/${names[$i]}-traced"
@@ -89,7 +90,7 @@ rb_do_import() {
   "$vtbrun" manifest "$work" --date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --host "$(uname -srm)" \
     --server "$server" --xen-full-version "$(rb_capture_key "$m" xen_version)" \
     --guest-sha256 "$(rb_capture_key "$m" kernel_sha256)" \
-    --traced-boots "the captures themselves (a server capture has no untraced boot)" \
+    --traced-boots "the captures themselves (a server capture has no untraced boot)$([ "${#rb_no_trace_points[@]}" = 0 ] || echo "; no ARM trace records (Xen without trace points): ${rb_no_trace_points[*]}")" \
     || cli_die "could not write the manifest"
   rb_compare_and_report "$work"
   mv "$work" "$final"
