@@ -35,6 +35,8 @@ cli_prog='run-bench'
 . scripts/run/nightly.sh
 # shellcheck source=scripts/run/calibrate.sh
 . scripts/run/calibrate.sh
+# shellcheck source=scripts/run/import.sh
+. scripts/run/import.sh
 
 rb_step() { [ "$quiet" = 1 ] || printf '==> %s\n' "$*" >&2; }
 
@@ -48,6 +50,7 @@ case "$cmd" in
   run) rb_do_run ;;
   nightly) rb_do_nightly ;;
   calibrate) rb_do_calibrate ;;
-  compare) rb_cmd_compare "${positional[0]}" "${positional[1]}" ;;
+  compare) rb_cmd_compare "${positional[@]}" ;;
   report) rb_cmd_report "${positional[0]}" ;;
+  import) rb_do_import "${positional[@]}" ;;
 esac

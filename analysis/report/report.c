@@ -344,6 +344,11 @@ static void trace_section(struct rep_doc *d, struct variant *v, int n)
 			rep_doc_row(d, row);
 	}
 
+	int untraced_too = 0; /* an imported server capture has no untraced boot */
+	for (int i = 0; i < n; i++)
+		untraced_too |= v[i].traced != NULL;
+	if (!untraced_too)
+		return;
 	rep_doc_heading(d, 1, "Tracing perturbation");
 	rep_doc_para(d, "Guest-measured latency (counter ticks) of the untraced boot against the traced boot of "
 		    "the same variant: what the trace points and xentrace cost.");
@@ -572,6 +577,16 @@ int main(int argc, char **argv)
 			       : "Platform mode: realtime: figures are wall-clock and vary from run to run.");
 		if (total > n)
 			rep_doc_para(&d, "This run has %d variants; the tables show the first %d in run order.", total, n);
+		/* Where the figures come from when not from an untraced and a traced boot. */
+		const char *target = run_model_string(&model, "target");
+		json_t *man = load_json(run, "manifest.json", 0);
+		const char *tb = json_string_value(json_object_get(man, "traced_boots"));
+		if (target && !strcmp(target, "server"))
+			rep_doc_para(&d, "Imported Xen/ARM server capture (tracing/dom0-run.sh): there is no untraced boot; "
+				     "every figure, latency included, comes from the traced guest.");
+		else if (tb && strcmp(tb, "yes"))
+			rep_doc_para(&d, "Traced boots: %s.", tb);
+		json_decref(man);
 		rep_doc_heading(&d, 1, "Latency and delivery");
 		latency_table(&d, v, n);
 		stationarity_section(&d, v, n);

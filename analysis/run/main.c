@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "identity.h"
 #include "manifest.h"
 #include "nightly.h"
 #include "pool.h"
@@ -33,6 +34,8 @@ static void usage(FILE *to)
 		"       %s manifest RUN [facts]  write RUN/manifest.json and its rendering manifest.txt\n"
 		"       %s nightly-verdict --baseline NAME [--base-run DIR --run DIR] [--exits-pct P]\n"
 		"                                VARIANT=COMPARE_JSON...\n"
+		"       %s same-build RUN_A RUN_B  differences of Xen source, version, patches, variants'\n"
+		"                                options and platform, one a line; exit 0 same, 1 differ\n"
 		"init options: --label L --target emulated|native|linux-dom0\n"
 		"  --platform-mode deterministic|realtime --ticks N --storm periodic|back-to-back|random\n"
 		"  --period-ns N --rmin-ns N --rmax-ns N --seed N --guest-args S\n"
@@ -41,13 +44,15 @@ static void usage(FILE *to)
 		"  realtime on the emulated target, else 1)\n"
 		"manifest facts: --date UTC --host S --qemu S --cpu S --xen-sha256 H --guest-sha256 H\n"
 		"  --linux-kernel S --xen-build FILE (tracing/build-xen.sh's manifest)\n"
+		"  --xen-tree PATH --xen-describe S --xen-commit H --xen-dirty yes|no --xen-full-version V\n"
+		"  --xen-debian-package V --traced-boots S --server S (an imported capture's Xen and dom0)\n"
 		"RUN is a run directory; one made before raw/run.json is read from raw/variants.\n"
 		"nightly-verdict prints one line per variant and exits 3 if any is slower, or lost or\n"
 		"spurious ticks, or exits per delivered tick (traced boots, --base-run/--run) changed by\n"
 		"more than P %% (default 5) for some reason; else 4 if any comparison is inconclusive.\n"
 		"Exit: 0 ok (a lookup that finds nothing prints nothing), 1 error, 2 usage, 3 regression,\n"
 		"4 inconclusive.\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 static int usage_error(const char *what)
@@ -176,6 +181,10 @@ static int cmd_manifest(const struct run_model *m, const char *dir, int argc, ch
 		{"qemu", required_argument, 0, 'q'},       {"cpu", required_argument, 0, 'c'},
 		{"xen-sha256", required_argument, 0, 'x'}, {"guest-sha256", required_argument, 0, 'g'},
 		{"linux-kernel", required_argument, 0, 'k'}, {"xen-build", required_argument, 0, 'b'},
+		{"xen-tree", required_argument, 0, 'T'},   {"xen-describe", required_argument, 0, 'D'},
+		{"xen-commit", required_argument, 0, 'C'}, {"xen-dirty", required_argument, 0, 'y'},
+		{"xen-full-version", required_argument, 0, 'V'}, {"xen-debian-package", required_argument, 0, 'P'},
+		{"traced-boots", required_argument, 0, 't'}, {"server", required_argument, 0, 's'},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -188,6 +197,14 @@ static int cmd_manifest(const struct run_model *m, const char *dir, int argc, ch
 		case 'g': f.guest_image_sha256 = optarg; break;
 		case 'k': f.linux_kernel = optarg; break;
 		case 'b': f.xen_build_file = optarg; break;
+		case 'T': f.xen_tree = optarg; break;
+		case 'D': f.xen_describe = optarg; break;
+		case 'C': f.xen_commit = optarg; break;
+		case 'y': f.xen_dirty = optarg; break;
+		case 'V': f.xen_full_version = optarg; break;
+		case 'P': f.xen_debian_package = optarg; break;
+		case 't': f.traced_boots = optarg; break;
+		case 's': f.server = optarg; break;
 		default: return 2;
 		}
 	}
@@ -270,6 +287,29 @@ static int cmd_nightly(int argc, char **argv)
 	return regression ? 3 : inconclusive ? 4 : 0;
 }
 
+/* A run without a readable manifest.json has no known identity: that is a
+ * difference the caller must hear about, not an error that hides it. */
+static int cmd_same_build(int argc, char **argv)
+{
+	if (argc != 3)
+		return usage_error("same-build needs RUN_A and RUN_B");
+	json_t *man[2];
+	int unknown = 0;
+	for (int i = 0; i < 2; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/manifest.json", argv[i + 1]);
+		man[i] = json_load_file(path, 0, NULL);
+		if (!man[i]) {
+			printf("identity unknown: %s has no readable manifest.json\n", argv[i + 1]);
+			unknown = 1;
+		}
+	}
+	int n = unknown ? 1 : identity_diff(man[0], man[1], stdout);
+	json_decref(man[0]);
+	json_decref(man[1]);
+	return n ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -282,6 +322,8 @@ int main(int argc, char **argv)
 	opterr = 1;
 	if (!strcmp(cmd, "init"))
 		return cmd_init(argc - 1, argv + 1);
+	if (!strcmp(cmd, "same-build"))
+		return cmd_same_build(argc - 1, argv + 1);
 	if (!strcmp(cmd, "nightly-verdict"))
 		return cmd_nightly(argc - 1, argv + 1);
 	static const char *run_cmds[] = {"variants", "xen-options", "pairs", "get", "manifest", "boot-order", "pool"};

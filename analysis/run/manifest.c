@@ -70,8 +70,14 @@ json_t *manifest_build(const struct run_model *m, const struct manifest_facts *f
 		put(o, "storm", buf);
 		return o;
 	}
-	put(o, "platform", "emulated (qemu-system-aarch64 virt, GICv3, cortex-a57)");
+	if (!strcmp(target, "server")) {
+		snprintf(buf, sizeof(buf), "Xen/ARM server capture (tracing/dom0-run.sh): %s",
+			 f->server ? f->server : "?");
+		put(o, "platform", buf);
+	} else
+		put(o, "platform", "emulated (qemu-system-aarch64 virt, GICv3, cortex-a57)");
 	put(o, "platform_mode", run_model_string(m, "platform_mode"));
+	put(o, "traced_boots", f->traced_boots);
 	put(o, "qemu", f->qemu);
 	put(o, "host", f->host);
 	put(o, "guest_bootargs", json_string_value(json_object_get(storm, "guest_bootargs")));
@@ -91,6 +97,17 @@ json_t *manifest_build(const struct run_model *m, const struct manifest_facts *f
 		}
 		json_object_set_new(o, "xen_build", xen);
 	}
+	json_t *id = json_object();
+	put(id, "tree", f->xen_tree);
+	put(id, "git_describe", f->xen_describe);
+	put(id, "commit", f->xen_commit);
+	put(id, "dirty", f->xen_dirty);
+	put(id, "full_version", f->xen_full_version);
+	put(id, "debian_package", f->xen_debian_package);
+	if (json_object_size(id))
+		json_object_set_new(o, "xen_identity", id);
+	else
+		json_decref(id);
 	return o;
 }
 
@@ -115,7 +132,11 @@ int manifest_render_text(json_t *man, FILE *out)
 			continue;
 		if (!strcmp(key, "variants"))
 			render_variants(v, out);
-		else if (!strcmp(key, "xen_build")) {
+		else if (!strcmp(key, "xen_identity")) {
+			const char *k;
+			json_t *x;
+			json_object_foreach(v, k, x) fprintf(out, "xen_%s=%s\n", k, json_string_value(x));
+		} else if (!strcmp(key, "xen_build")) {
 			const char *k;
 			json_t *x;
 			json_object_foreach(v, k, x) {

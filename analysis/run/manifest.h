@@ -15,6 +15,13 @@ struct manifest_facts {
 	const char *xen_image_sha256, *guest_image_sha256;
 	const char *linux_kernel;     /* linux-dom0: the Debian kernel package */
 	const char *xen_build_file;   /* tracing/build-xen.sh's key=value manifest */
+	/* Which Xen exactly (xen_identity): the tree's path, `git describe`,
+	 * commit and dirty state when it is a git tree, the full version
+	 * (XEN_VERSION.XEN_SUBVERSION plus XEN_EXTRAVERSION, e.g. 4.22.1), and
+	 * for Debian's source the package version. */
+	const char *xen_tree, *xen_describe, *xen_commit, *xen_dirty, *xen_full_version, *xen_debian_package;
+	const char *traced_boots;     /* "yes", or why the traced boots were skipped */
+	const char *server;           /* imported capture: the server's Xen and dom0, from xl info */
 };
 
 /* manifest.json's document, or NULL with a one-line reason in err. */

@@ -1,8 +1,46 @@
 # shellcheck shell=bash
 # run-bench.sh: turning a variant's raw files into its statistics (sourced).
 
+# rb_check_xen_options NAME LOG...: a variant whose options Xen rejected is
+# a failed variant. Xen boots anyway and logs `parameter "X" unknown!`, or
+# `parameter "X" has invalid value "V"`, so look in Xen's console after every
+# boot and quote Xen's line. Any unknown parameter fails the variant; an
+# invalid value only for an option the variant itself sets (the platform's
+# own dom0_mem=512M,max:512M draws such a line from Xen/ARM, harmlessly).
+rb_check_xen_options() {
+  local name=$1 log line k re='parameter "[^"]*" unknown!'; shift
+  for k in $(rb_variant_options "$name"); do re+="|parameter \"${k%%=*}\" has invalid value"; done
+  for log in "$@"; do
+    [ -f "$log" ] || continue
+    line=$(grep -a -m1 -E "$re" "$log" | tr -d '\r') || true
+    [ -z "$line" ] || cli_die "[$name] Xen rejected its command line: '${line}' (in ${log#"$top"/})"
+  done
+}
+
+# rb_variant_options NAME: the variant's Xen options, from the run being made
+# or re-analysed ($check_run, set by the callers below).
+rb_variant_options() { "$vtbrun" xen-options "$check_run" "$1" 2>/dev/null || true; }
+
+# rb_check_xen_knows XEN_IMG NAME OPTIONS: Xen logs an unknown parameter
+# only into its console ring, before the serial console starts, so an
+# untraced boot's console never shows it. Every parameter Xen knows has its
+# name as a string of its own in the image (__setup_str_*), so look there
+# before booting.
+rb_check_xen_knows() {
+  local syms=${1%/*}/xen-syms t key names
+  [ -f "$syms" ] || syms=$1
+  [ -n "$3" ] || return 0
+  names=$(aarch64-linux-gnu-strings -a "$syms") || cli_die "cannot read $syms"
+  for t in $3; do
+    key=${t%%=*}
+    grep -qxF -- "$key" <<< "$names" || { [[ $key == no-* ]] && grep -qxF -- "${key#no-}" <<< "$names"; } ||
+      cli_die "[$2] this Xen has no parameter '$key' (it would log 'parameter \"$key\" unknown!' and ignore it)$([ "$key" != vtimer_delivery ] || echo ': vtimer_delivery= needs the direct-PPI series')"
+  done
+}
+
 rb_analyse_variant() { # run_dir name
-  local run=$1 name=$2
+  local run=$1 name=$2 check_run=$1
+  rb_check_xen_options "$name" "$run/raw/$name/console.log"
   "$bin/vtb-analyze" --log "$run/raw/$name/console.log" --out-dir "$run/$name" \
     --platform-mode "$("$vtbrun" get "$run" platform_mode)" --label "$name" \
     || cli_die "[$name] analysis rejected the console log $run/raw/$name/console.log"
@@ -11,11 +49,44 @@ rb_analyse_variant() { # run_dir name
     --out-dir "$name/profile" --label "$name" --quiet) || cli_die "[$name] vtb-profile rejected raw/$name/profile.raw"
 }
 
+# rb_guest_console CAPTURE: the guest's console of a dom0-run.sh capture:
+# the emulated SBSA UART (--vuart) when it has output, else the PV console.
+rb_guest_console() {
+  if [ -s "$1/console-vuart.log" ]; then echo "$1/console-vuart.log"
+  elif [ -s "$1/console-pv.log" ]; then echo "$1/console-pv.log"
+  else return 1
+  fi
+}
+
 rb_analyse_traced() { # run_dir name
-  local run=$1 name=$2
-  "$bin/vtb-analyze" --log "$run/raw/$name-traced/console-vuart.log" --out-dir "$run/$name/traced" \
+  local run=$1 name=$2 cap=$1/raw/$2-traced con check_run=$1
+  rb_check_xen_options "$name" "$cap/serial.log" "$cap/xl-dmesg.txt"
+  con=$(rb_guest_console "$cap") || cli_die "[$name] the traced guest wrote no console output ($cap)"
+  "$bin/vtb-analyze" --log "$con" --out-dir "$run/$name/traced" \
     --platform-mode "$("$vtbrun" get "$run" platform_mode)" --label "$name-traced" \
     || cli_die "[$name] analysis rejected the traced guest's console log"
-  "$xtr" "$run/raw/$name-traced/trace.xentrace" --guest-summary "$run/$name/traced/summary.json" \
+  "$xtr" "$cap/trace.xentrace" --guest-summary "$run/$name/traced/summary.json" \
     --out-dir "$run/$name" --quiet || cli_die "[$name] trace analysis failed"
+}
+
+# rb_analyse_capture RUN NAME: an imported server capture has no untraced
+# boot: the variant's statistics are the traced guest's own, from its
+# console log, and the trace analysis beside them.
+rb_analyse_capture() {
+  local run=$1 name=$2 cap=$1/raw/$2-traced con check_run=$1
+  rb_check_xen_options "$name" "$cap/serial.log" "$cap/xl-dmesg.txt"
+  con=$(rb_guest_console "$cap") || cli_die "[$name] the capture holds no guest console output ($cap)"
+  "$bin/vtb-analyze" --log "$con" --out-dir "$run/$name" \
+    --platform-mode "$("$vtbrun" get "$run" platform_mode)" --label "$name" \
+    || cli_die "[$name] analysis rejected the guest's console log $con"
+  "$xtr" "$cap/trace.xentrace" --guest-summary "$run/$name/summary.json" \
+    --out-dir "$run/$name" --quiet || cli_die "[$name] trace analysis failed"
+  # A Xen without the trace points leaves scheduler records only: no tick
+  # is seen delivered, and exits, stages and hypervisor time are unknown,
+  # not zero. Then the variant has the guest's figures only.
+  if ! jq -e '[.vcpus[]?.ticks.delivered] | max // 0 | . > 0' "$run/$name/trace-summary.json" >/dev/null; then
+    rm -f "$run/$name/trace-summary.json"
+    echo "$cli_prog: [$name] the trace has no ARM trace records (this Xen has no trace points): the guest's figures only" >&2
+    rb_no_trace_points+=("$name")
+  fi
 }

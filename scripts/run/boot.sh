@@ -8,6 +8,8 @@ rb_boot_facts() {
   opts=$("$vtbrun" xen-options "$1" "$2")
   bootargs=$("$vtbrun" get "$1" guest_bootargs)
   mode=$("$vtbrun" get "$1" platform_mode)
+  # A variant whose options this Xen does not know is a failed variant.
+  [ -z "${xen_img:-}" ] || rb_check_xen_knows "$xen_img" "$2" "$opts"
 }
 
 rb_boot_variant() { # work name xen_img

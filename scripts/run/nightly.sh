@@ -22,6 +22,13 @@ rb_do_nightly() {
     return 0
   fi
   rb_step "comparing with baseline $(basename "$base")"
+  # The baseline should be the same Xen on the same platform; when it is
+  # not, say what differs before comparing across it.
+  local diffs
+  if ! diffs=$("$vtbrun" same-build "$base" "$final"); then
+    echo "nightly: baseline $(basename "$base") is another build; comparing across:"
+    printf '%s\n' "$diffs" | sed 's/^/nightly:   /'
+  fi
   # The boot-to-boot noise this configuration showed in earlier good runs
   # (vtb-history noise: "VAR DF"), pooled with this run's own boots.
   local noise extra=()

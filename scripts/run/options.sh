@@ -11,8 +11,11 @@ usage: ./run-bench.sh [run] [options]        run the benchmark (default)
                                              4 when the comparison is inconclusive
        ./run-bench.sh calibrate [options]    A/A boots that measure this host's boot-to-boot noise
                                              for later nightlies (docs/noise.md)
-       ./run-bench.sh compare RUN_A RUN_B    re-analyse two kept runs and compare them
+       ./run-bench.sh compare RUN_A RUN_B [VA:VB]...   re-analyse two kept runs, compare them
+       ./run-bench.sh compare RUN_A:VARIANT RUN_B:VARIANT  (in compare-<A>-<B>-<date>/)
        ./run-bench.sh report RUN             re-draw plots and the report of a kept run
+       ./run-bench.sh import [NAME=]DIR...   import tracing/dom0-run.sh captures (one per
+                                             variant) from a Xen/ARM server (docs/server.md)
        ./run-bench.sh --help
 
 A run boots real Xen on emulated arm64 (QEMU) once per variant (delivery
@@ -98,7 +101,7 @@ USAGE
 # rb_parse_options "$@": sets cmd and the option globals below.
 rb_parse_options() {
   cmd=run
-  case "${1:-}" in run|nightly|calibrate|compare|report) cmd=$1; shift ;; esac
+  case "${1:-}" in run|nightly|calibrate|compare|report|import) cmd=$1; shift ;; esac
   ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
   guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
   out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
@@ -134,7 +137,7 @@ rb_parse_options() {
       -q|--quiet) quiet=1 ;;
       -h|--help) rb_usage; exit 0 ;;
       -*) cli_usage_error "unknown option '$1' (see --help)" ;;
-      *) positional+=("$(cli_abs "$1")") ;;
+      *) positional+=("$1") ;;  # made absolute (cli_abs) by the command: NAME=DIR, RUN:VARIANT
     esac
     shift
   done
@@ -146,9 +149,18 @@ rb_parse_options() {
   local p
   for p in "${patches[@]}"; do [ -f "$p" ] || cli_usage_error "--patch '$p': no such file"; done
   [ -z "$threshold_pct" ] || [[ "$threshold_pct" =~ ^[0-9]+(\.[0-9]+)?$ ]] || cli_usage_error "--threshold-pct must be a number >= 0"
-  [ -n "$label" ] || label=$(case "$cmd" in nightly|calibrate) echo "$cmd" ;; *) [ "$target" = emulated ] && echo ab || echo "$target" ;; esac)
+  # "ab" only when there is a pair: one variant is labelled by its name.
+  if [ -z "$label" ] && [ "$cmd" = run ] && [ "$target" = emulated ]; then
+    if [ -n "$variants_opt" ] && [[ $variants_opt != *,* ]]; then label=${variants_opt%%=*}
+    elif [ -z "$variants_opt" ] && [ "$project_patches" = 0 ]; then label=stock
+    fi
+  fi
+  [ -n "$label" ] || label=$(case "$cmd" in nightly|calibrate|import) echo "$cmd" ;; *) [ "$target" = emulated ] && echo ab || echo "$target" ;; esac)
+  compare_out=""
+  [ "$cmd" != compare ] || [ "$out_root" = "$top/results" ] || compare_out=$out_root
   case "$cmd" in
-    compare) [ "${#positional[@]}" = 2 ] || cli_usage_error "compare needs two run directories" ;;
+    compare) [ "${#positional[@]}" -ge 2 ] || cli_usage_error "compare needs two run directories" ;;
+    import) [ "${#positional[@]}" -ge 1 ] || cli_usage_error "import needs one or more capture directories" ;;
     report) [ "${#positional[@]}" = 1 ] || cli_usage_error "report needs one run directory" ;;
     *) [ "${#positional[@]}" = 0 ] || cli_usage_error "unexpected argument '${positional[0]}'" ;;
   esac

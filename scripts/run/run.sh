@@ -53,10 +53,7 @@ rb_do_run() {
   mkdir -p "$out_root"
   final=$out_root/$run_id
   [ ! -e "$final" ] || cli_die "results directory $final already exists"
-  work=$(mktemp -d "$out_root/.$run_id.XXXXXX")
-  # mktemp makes it 0700 and the mode would survive the rename: a results
-  # folder shared with a team follows the user's umask instead.
-  chmod "$(printf '%o' $((0777 & ~0$(umask))))" "$work"
+  work=$(rb_fresh_dir "$out_root" "$run_id")
   # A failed run is kept aside under a hidden name for debugging, never
   # where a result would be.
   trap 'rm -rf "$out_root/.$run_id.failed"; mv "$work" "$out_root/.$run_id.failed" 2>/dev/null && echo "run-bench: partial files kept in $out_root/.$run_id.failed" >&2' EXIT

@@ -88,4 +88,41 @@ rm "$kb/stock/boot-3/samples.csv"
 cp "$kb/stock/summary.json" "$tmp/pooled.json"
 tap_is "pool: a missing boot is exit 1" "$(rc "$run" pool "$kb" stock)" 1
 tap_check "pool: nothing half-written on error" cmp -s "$kb/stock/summary.json" "$tmp/pooled.json"
+
+# same-build: the nightly's baseline must be the same Xen on the same platform.
+sb() { "$run" same-build "$@"; }
+mk_man() { # dir source version series variants
+  mkdir -p "$1"
+  jq -n --arg s "$2" --arg v "$3" --arg se "$4" --argjson vs "$5" \
+    '{schema:"vtimer-bench/manifest/1", target:"emulated", platform:"emulated (qemu)", platform_mode:"deterministic",
+      variants:$vs, xen_build:{source:$s, series:$se, patch:["p1 aa"]}, xen_identity:{full_version:$v}}' > "$1/manifest.json"
+}
+vs='[{"name":"stock","xen_options":"vtimer_delivery=software"}]'
+mk_man "$tmp/sb1" debian:xen_4.17.5 4.17.5 direct-ppi "$vs"
+mk_man "$tmp/sb2" debian:xen_4.17.5 4.17.5 direct-ppi "$vs"
+mk_man "$tmp/sb3" git:23d6:00 4.22.0 none "$vs"
+mk_man "$tmp/sb4" debian:xen_4.17.5 4.17.5 direct-ppi '[{"name":"stock","xen_options":""}]'
+tap_is "same-build: the same build is exit 0 and silent" "$(sb "$tmp/sb1" "$tmp/sb2"; echo "rc=$?")" rc=0
+out=$(sb "$tmp/sb1" "$tmp/sb3"); rc=$?
+tap_is "same-build: 4.17 against 4.22 is exit 1" "$rc" 1
+tap_is "same-build: it names the source, version and series" "$out" "xen source: debian:xen_4.17.5 | git:23d6:00
+xen version: 4.17.5 | 4.22.0
+xen series: direct-ppi | none"
+tap_is "same-build: other Xen options differ" "$(sb "$tmp/sb1" "$tmp/sb4")" "variants (Xen options): stock=vtimer_delivery=software | stock="
+tap_is "same-build: a run without a manifest differs, and says so" "$(sb "$tmp/sb1" "$old"; echo "rc=$?")" "identity unknown: $old has no readable manifest.json
+rc=1"
+jq '.xen_build.patch = ["fix.patch aaaaaaaaaaaaaaaaaaaa"]' "$tmp/sb1/manifest.json" > "$tmp/sb5.json"
+mkdir -p "$tmp/sb5" && jq '.xen_build.patch = ["fix.patch bbbbbbbbbbbbbbbbbbbb"]' "$tmp/sb1/manifest.json" > "$tmp/sb5/manifest.json"
+mkdir -p "$tmp/sb6" && mv "$tmp/sb5.json" "$tmp/sb6/manifest.json"
+tap_is "same-build: a patch of the same name with other contents differs" "$(sb "$tmp/sb6" "$tmp/sb5")" \
+  "xen patches: fix.patch aaaaaaaaaaaa | fix.patch bbbbbbbbbbbb"
+tap_is "same-build: one run is a usage error" "$(rc "$run" same-build "$tmp/sb1")" 2
+
+# The manifest names the Xen exactly: tree, git describe, commit, dirty, full version.
+tap_check "manifest with the Xen's identity" "$run" manifest "$new" --xen-tree /src/xen --xen-describe RELEASE-4.22.1-dirty \
+  --xen-commit abc --xen-dirty yes --xen-full-version 4.22.1 --traced-boots "skipped: no trace points"
+tap_is "manifest.json: xen_identity" "$(jq -c .xen_identity "$new/manifest.json")" \
+  '{"tree":"/src/xen","git_describe":"RELEASE-4.22.1-dirty","commit":"abc","dirty":"yes","full_version":"4.22.1"}'
+tap_check "manifest.txt: the full version" grep -qx "xen_full_version=4.22.1" "$new/manifest.txt"
+tap_check "manifest.txt: traced boots skipped" grep -qx "traced_boots=skipped: no trace points" "$new/manifest.txt"
 tap_done
