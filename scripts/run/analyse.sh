@@ -49,6 +49,25 @@ rb_analyse_variant() { # run_dir name
     --out-dir "$name/profile" --label "$name" --quiet) || cli_die "[$name] vtb-profile rejected raw/$name/profile.raw"
 }
 
+# rb_analyse_kept RUN NAME: NAME's statistics from its kept raw files, in
+# either layout: one boot (raw/NAME/console.log), or K boots
+# (raw/NAME/boot-<i>/, analysed into NAME/boot-<i>/ and pooled into NAME/).
+rb_analyse_kept() {
+  local run=$1 name=$2 i k mode
+  k=$("$vtbrun" get "$run" boots) || cli_die "cannot read the run's model in $run"
+  if [ "$k" = 1 ]; then rb_analyse_variant "$run" "$name"; return; fi
+  mode=$("$vtbrun" get "$run" platform_mode)
+  for ((i = 1; i <= k; i++)); do
+    "$bin/vtb-analyze" --log "$run/raw/$name/boot-$i/console.log" --out-dir "$run/$name/boot-$i" \
+      --platform-mode "$mode" --label "$name" \
+      || cli_die "[$name] analysis rejected the console log $run/raw/$name/boot-$i/console.log"
+    [ ! -f "$run/raw/$name/boot-$i/profile.raw" ] || (cd "$run" && "$top/profiler/build/vtb-profile" \
+      --raw "raw/$name/boot-$i/profile.raw" --out-dir "$name/boot-$i/profile" --label "$name" --quiet) \
+      || cli_die "[$name] vtb-profile rejected raw/$name/boot-$i/profile.raw"
+  done
+  "$vtbrun" pool "$run" "$name" || cli_die "[$name] pooling the $k boots failed"
+}
+
 # rb_guest_console CAPTURE: the guest's console of a dom0-run.sh capture:
 # the emulated SBSA UART (--vuart) when it has output, else the PV console.
 rb_guest_console() {

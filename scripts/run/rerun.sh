@@ -21,8 +21,8 @@ rb_reanalyse() {
   local run=$1 dest=$2 name=$3
   if [ "$("$vtbrun" get "$run" target 2>/dev/null)" = server ]; then
     rb_analyse_capture "$dest" "$name"
-  elif [ -f "$run/raw/$name/console.log" ]; then
-    rb_analyse_variant "$dest" "$name"
+  elif [ -f "$run/raw/$name/console.log" ] || [ -d "$run/raw/$name/boot-1" ]; then
+    rb_analyse_kept "$dest" "$name"
   elif [ -f "$run/$name/summary.json" ]; then
     mkdir -p "$dest/$name" && cp "$run/$name/summary.json" "$dest/$name/"
   else
@@ -127,7 +127,7 @@ rb_cmd_report() { # run
   mapfile -t names < <("$vtbrun" variants "$r") || cli_die "cannot read the run's model in $r"
   for n in "${names[@]}"; do
     if [ "$("$vtbrun" get "$r" target)" = server ]; then rb_analyse_capture "$r" "$n"; continue; fi
-    rb_analyse_variant "$r" "$n"
+    rb_analyse_kept "$r" "$n"
     [ ! -d "$r/raw/$n-traced" ] || rb_analyse_traced "$r" "$n"
   done
   rb_compare_and_report "$r"

@@ -35,8 +35,6 @@ tap_is "the manifest has the full Xen version" "$(jq -r .xen_identity.full_versi
   "$(sed -n 's/^Version: \([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p' "${VTB_CACHE:-$top/cache}"/src/xen_*.dsc | tail -1)"
 tap_check "the manifest has Debian's package version" jq -e '.xen_identity.debian_package | test("^[0-9]+\\.[0-9]+\\.[0-9]+")' "$m"
 tap_check "the manifest has the source's path" jq -e '.xen_identity.tree | endswith(".dsc")' "$m"
-# run.sh (another owner) makes the run directory with mktemp -d (0700); the
-# one-line fix is in its owner's hands: then this becomes a tap_is.
 tap_is "result directories follow the umask (022: 755)" "$(stat -c %a runs/r1)" 755
 
 rb -q --no-project-patches --variants stock= --out runs --run-id r2 > r2.out 2>&1
