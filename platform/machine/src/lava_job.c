@@ -182,7 +182,9 @@ static json_t *context_json(const struct mach_desc *d, const struct mach_boot *b
  * measurements, so they show in LAVA's result pages. Two monitors, one
  * after the other on the trailer line: the suite name carries the unit,
  * which the console line does not. The second starts with a lookahead, so
- * it finds "min=" the first left. Each value must be followed by its space:
+ * it finds "min=" the first left, and ends with the report's last line, whole
+ * (LAVA keeps no console after the last monitor; Xen ends lines with
+ * \r\r\n, DESIGN.md). Each value must be followed by its space:
  * pexpect matches what has arrived so far and "taken=20" may be the start
  * of "taken=2000". */
 static json_t *monitors_json(const char *name)
@@ -196,7 +198,7 @@ static json_t *monitors_json(const char *name)
 		"end", "other=[0-9]+ ",
 		"pattern", "(?P<test_case_id>taken|lost|spurious)=(?P<measurement>[0-9]+) ",
 		"name", ticks, "start", "(?=min=[0-9]+ )",
-		"end", "sum=[0-9]+ ",
+		"end", "@VTB 1 [0-9]+ E lines=[0-9]+ [*][0-9a-f]{8}\\r*\\n",
 		"pattern", "(?P<test_case_id>min|max)=(?P<measurement>[0-9]+) ");
 }
 
