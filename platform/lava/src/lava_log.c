@@ -5,6 +5,7 @@
  *   vtb-lava-log results LOG       one line per test result of the job's own
  *                                  suites: SUITE.CASE RESULT MEASUREMENT UNITS
  *   vtb-lava-log error LOG         the job's error (error_type: error_msg), or nothing
+ *   vtb-lava-log downloads LOG     LABEL SHA256 of every image the job downloaded
  * Exit: 0 ok, 1 unreadable or malformed log (or no console for `console`),
  * 2 usage. */
 #define _POSIX_C_SOURCE 200809L
@@ -196,11 +197,12 @@ int main(int argc, char **argv)
 {
 	vtb_set_prog("vtb-lava-log");
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		fputs("usage: vtb-lava-log console LOG OUT | results LOG | error LOG\n"
+		fputs("usage: vtb-lava-log console LOG OUT | results LOG | error LOG | downloads LOG\n"
 		      "  LOG is `lavacli jobs logs --raw JOB` (docs/lava.md)\n"
 		      "  console  the device's console lines (lvl target) into OUT\n"
 		      "  results  SUITE.CASE RESULT MEASUREMENT UNITS of the job's own test suites\n"
 		      "  error    the job's error, \"TYPE: MESSAGE\", or nothing\n"
+		      "  downloads  LABEL SHA256 of each image the job downloaded\n"
 		      "Exit: 0 ok, 1 bad log or no console, 2 usage.\n", stdout);
 		return 0;
 	}
@@ -208,8 +210,8 @@ int main(int argc, char **argv)
 		return vtb_usage_error("a command (console, results, error) and a log are needed");
 	const char *cmd = argv[1], *path = argv[2];
 	int console = strcmp(cmd, "console") == 0, results = strcmp(cmd, "results") == 0,
-	    error = strcmp(cmd, "error") == 0;
-	if (!console && !results && !error)
+	    error = strcmp(cmd, "error") == 0, downloads = strcmp(cmd, "downloads") == 0;
+	if (!console && !results && !error && !downloads)
 		return vtb_usage_error("unknown command '%s'", cmd);
 	if ((console && argc != 4) || (!console && argc != 3))
 		return vtb_usage_error("wrong number of arguments for %s", cmd);
@@ -247,6 +249,11 @@ int main(int argc, char **argv)
 				const char *m = get(&e, "measurement"), *u = get(&e, "units"), *r = get(&e, "result");
 				printf("%s.%s %s %s %s\n", def, c, r ? r : "unknown", m ? m : "-", u && *u ? u : "-");
 			}
+		} else if (downloads && is(&e, "lvl", "results") && is(&e, "case", "file-download") &&
+			   is(&e, "definition", "lava")) {
+			const char *l = get(&e, "label"), *h = get(&e, "sha256sum");
+			if (l && h)
+				printf("%s %s\n", l, h);
 		} else if (error && is(&e, "lvl", "results") && is(&e, "case", "job") &&
 			   is(&e, "definition", "lava")) {
 			const char *m = get(&e, "error_msg"), *t = get(&e, "error_type");
