@@ -33,6 +33,8 @@ cli_prog='run-bench'
 . scripts/run/rerun.sh
 # shellcheck source=scripts/run/nightly.sh
 . scripts/run/nightly.sh
+# shellcheck source=scripts/run/lava.sh
+. scripts/run/lava.sh
 
 rb_step() { [ "$quiet" = 1 ] || printf '==> %s\n' "$*" >&2; }
 

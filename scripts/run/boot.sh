@@ -15,10 +15,12 @@ rb_boot_variant() { # work name xen_img
   rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
   rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
+  if [ "$runner" = lava ]; then rb_lava_boot "$work" "$name" "$xen_img" "$opts" "$bootargs" "$mode"; else
   ./platform/emulated.sh --xen "$xen_img" --kernel bench/guest_kernels/build/vtb-guest.img \
     --bootargs "$bootargs" --xen-args "$opts" --mode "$mode" --timeout "$timeout" \
     --log "$work/raw/$name/console.log" \
     || cli_die "[$name] platform run failed (console log: $work/raw/$name/console.log is discarded with the run)"
+  fi
   rb_analyse_variant "$work" "$name"
 }
 

@@ -55,6 +55,10 @@ Platform options:
                        variant also runs as a domU of a Linux dom0 that
                        captures it with xentrace: exits per tick, latency
                        stages, hypervisor time, tracing perturbation)
+  --runner R           local (default) or lava: each boot is a LAVA job
+                       (untraced boots: add --no-trace; docs/lava.md)
+  --lava-device FILE   LAVA device description (platform/lava/devices/qemu.conf)
+  --lava-identity NAME lavacli identity of the LAVA instance (default: default)
 
 Output options:
   --out DIR            results root (default results/)
@@ -83,6 +87,7 @@ rb_parse_options() {
   guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
   out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
   project_patches=1 baseline="" history=1 positional=() target=emulated trace=1
+  runner=local lava_device="" lava_identity=default
   while [ $# -gt 0 ]; do
     case "$1" in
       --ticks) cli_need_value "$@"; ticks=$2; shift ;;
@@ -105,6 +110,9 @@ rb_parse_options() {
       --baseline) cli_need_value "$@"; baseline=$2; shift ;;
       --no-history) history=0 ;;
       --no-trace) trace=0 ;;
+      --runner) cli_need_value "$@"; runner=$2; shift ;;
+      --lava-device) cli_need_value "$@"; lava_device=$(cli_abs "$2"); shift ;;
+      --lava-identity) cli_need_value "$@"; lava_identity=$2; shift ;;
       --no-deps) do_deps=0 ;;
       -q|--quiet) quiet=1 ;;
       -h|--help) rb_usage; exit 0 ;;
@@ -126,6 +134,7 @@ rb_parse_options() {
     *) [ "${#positional[@]}" = 0 ] || cli_usage_error "unexpected argument '${positional[0]}'" ;;
   esac
   history_db=$out_root/history.sqlite
+  rb_lava_check_options
 }
 
 # rb_init_args [XEN_IMG]: vtb-run init's options for the run the user asked
