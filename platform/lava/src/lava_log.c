@@ -240,7 +240,13 @@ int main(int argc, char **argv)
 		if (console && is(&e, "lvl", "target")) {
 			const char *m = get(&e, "msg");
 			if (m) {
-				fprintf(out.f, "%s\n", m);
+				/* LAVA's ShellLogger wrote every '"' of the console as
+				 * '\"' (and dropped \r, ESC and blank lines, which are
+				 * lost): the backslash just before each quote is LAVA's. */
+				for (const char *q = m; *q; q++)
+					if (!(q[0] == '\\' && q[1] == '"'))
+						fputc(*q, out.f);
+				fputc('\n', out.f);
 				target++;
 			}
 		} else if (results && is(&e, "lvl", "results")) {
