@@ -86,13 +86,6 @@ do_down() {
     while read -r name pid; do kill -KILL -- "-$pid" 2>/dev/null || true; done < "$dir/pids"
     rm -f "$dir/pids"
   fi
-  # Jobs run by lava-run live in their own sessions: any QEMU left from a
-  # job of this LAVA runs in a dispatcher folder of ours.
-  if [ -f "$dir/before.list" ]; then
-    for pid in $(pgrep -f '^qemu-system-aarch64 .*/var/lib/lava/dispatcher/tmp/' || true); do
-      kill -KILL "$pid" 2>/dev/null || true
-    done
-  fi
   if [ "${pg_ok:-0}" = 1 ]; then
     [ "${created_db_lava:-0}" = 0 ] || psql_q 'DROP DATABASE IF EXISTS "lavaserver"'
     [ "${created_db_devel:-0}" = 0 ] || psql_q 'DROP DATABASE IF EXISTS "devel"'
