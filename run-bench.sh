@@ -37,6 +37,8 @@ cli_prog='run-bench'
 . scripts/run/calibrate.sh
 # shellcheck source=scripts/run/import.sh
 . scripts/run/import.sh
+# shellcheck source=scripts/run/lava.sh
+. scripts/run/lava.sh
 
 rb_step() { [ "$quiet" = 1 ] || printf '==> %s\n' "$*" >&2; }
 

@@ -69,7 +69,10 @@ if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ] || [ -n
 fi
 if [ -n "$need" ]; then
   echo "==> installing: $need"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need >/dev/null
+  # A plain PATH: LAVA's package scripts run python3, and a python3 shim
+  # earlier on PATH (without Django) breaks them (scripts/deps/lava.host).
+  DEBIAN_FRONTEND=noninteractive $SUDO env PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+    apt-get install -y -q --no-install-recommends $need >/dev/null
 fi
 
 mkdir -p "$cache/debs" "$cache/src"

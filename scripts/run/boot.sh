@@ -20,11 +20,14 @@ rb_boot_variant() { # work name xen_img
   # The instruction profile rides on the measured boot: the plugin only
   # counts, and leaves every deterministic figure byte-identical (docs/profiler.md).
   local plug=()
-  [ "$profile" = 0 ] || [ "$mode" != deterministic ] || plug=(--plugin "$top/profiler/build/vtb-prof.so,xen=${xen_img%/*}/xen-syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/raw/$name/profile.raw")
+  # (A LAVA job carries no plugin: the lab's QEMU is not ours to extend.)
+  [ "$profile" = 0 ] || [ "$mode" != deterministic ] || [ "$runner" = lava ] || plug=(--plugin "$top/profiler/build/vtb-prof.so,xen=${xen_img%/*}/xen-syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/raw/$name/profile.raw")
+  if [ "$runner" = lava ]; then rb_lava_boot "$work" "$name" "$xen_img" "$opts" "$bootargs" "$mode"; else
   ./platform/emulated.sh --xen "$xen_img" --kernel bench/guest_kernels/build/vtb-guest.img \
     --bootargs "$bootargs" --xen-args "$opts" --mode "$mode" --timeout "$timeout" \
     --log "$work/raw/$name/console.log" "${plug[@]}" \
     || cli_die "[$name] platform run failed (console log: $work/raw/$name/console.log is discarded with the run)"
+  fi
   rb_analyse_variant "$work" "$name"
 }
 

@@ -74,6 +74,10 @@ Platform options:
   --profile-threshold-pct X  nightly: growth of EL2 instructions per tick
                        beyond X % of the baseline is a regression (default 1;
                        any smaller change is reported with the functions that moved)
+  --runner R           local (default) or lava: each boot is a LAVA job
+                       (untraced boots: add --no-trace; docs/lava.md)
+  --lava-device FILE   LAVA device description (platform/lava/devices/qemu.conf)
+  --lava-identity NAME lavacli identity of the LAVA instance (default: default)
 
 Output options:
   --out DIR            results root (default results/)
@@ -107,6 +111,7 @@ rb_parse_options() {
   out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
   project_patches=1 baseline="" history=1 positional=() target=emulated trace=1 profile=1 profile_threshold_pct=1
   boots_opt="" threshold_pct=""
+  runner=local lava_device="" lava_identity=default
   while [ $# -gt 0 ]; do
     case "$1" in
       --ticks) cli_need_value "$@"; ticks=$2; shift ;;
@@ -133,6 +138,9 @@ rb_parse_options() {
       --no-trace) trace=0 ;;
       --no-profile) profile=0 ;;
       --profile-threshold-pct) cli_need_value "$@"; profile_threshold_pct=$2; shift ;;
+      --runner) cli_need_value "$@"; runner=$2; shift ;;
+      --lava-device) cli_need_value "$@"; lava_device=$(cli_abs "$2"); shift ;;
+      --lava-identity) cli_need_value "$@"; lava_identity=$2; shift ;;
       --no-deps) do_deps=0 ;;
       -q|--quiet) quiet=1 ;;
       -h|--help) rb_usage; exit 0 ;;
@@ -165,6 +173,7 @@ rb_parse_options() {
     *) [ "${#positional[@]}" = 0 ] || cli_usage_error "unexpected argument '${positional[0]}'" ;;
   esac
   history_db=$out_root/history.sqlite
+  rb_lava_check_options
 }
 
 # rb_init_args [XEN_IMG]: vtb-run init's options for the run the user asked

@@ -1,10 +1,13 @@
 /* vtb-machine: the one place a QEMU command line is made (docs/machine.md).
  *   vtb-machine qemu --machine FILE [boot options]      argv, NUL-separated
- *   vtb-machine describe --machine FILE [boot options]  the boot as JSON */
+ *   vtb-machine describe --machine FILE [boot options]  the boot as JSON
+ *   vtb-machine lava-job --machine FILE --device DEV [job options] [boot options]
+ *                                                       the boot as a LAVA job */
 #define _POSIX_C_SOURCE 200809L
 #include "boot.h"
 #include "desc.h"
 #include "describe.h"
+#include "lava_job.h"
 #include "qemu_argv.h"
 
 #include <stdio.h>
@@ -13,9 +16,17 @@
 
 static const char usage_text[] =
 	"usage: vtb-machine qemu|describe --machine FILE [boot options]\n"
+	"       vtb-machine lava-job --machine FILE --device DEV [job options] [boot options]\n"
 	"  qemu       print the QEMU argv, each argument NUL-terminated\n"
 	"             (bash: mapfile -d '' argv < <(vtb-machine qemu ...))\n"
 	"  describe   print the machine and the boot as JSON\n"
+	"  lava-job   print the boot as a LAVA job definition (JSON, read as YAML;\n"
+	"             docs/lava.md); job options, before the boot options:\n"
+	"    --device DEV       LAVA device description (platform/lava/devices/*.conf)\n"
+	"    --job-name S       the job's name (default vtimer-bench)\n"
+	"    --timeout SEC      the job's timeout (default 900)\n"
+	"    --monitor NAME     LAVA reads the guest protocol's trailer as test\n"
+	"                       results of suites NAME-counts, NAME-latency-ticks\n"
 	"  --machine FILE       machine description (platform/machines/*.conf)\n"
 	"  --mode MODE          deterministic (icount, 1 CPU; default) or realtime\n"
 	"  --smp N              CPUs (realtime mode; default 1)\n"
@@ -48,16 +59,41 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (argc < 2 || (strcmp(argv[1], "qemu") != 0 && strcmp(argv[1], "describe") != 0))
-		return die(2, "the first argument must be qemu or describe (see --help)");
+	if (argc < 2 || (strcmp(argv[1], "qemu") != 0 && strcmp(argv[1], "describe") != 0 &&
+			 strcmp(argv[1], "lava-job") != 0))
+		return die(2, "the first argument must be qemu, describe or lava-job (see --help)");
 	int describe = strcmp(argv[1], "describe") == 0;
+	int lava = strcmp(argv[1], "lava-job") == 0;
 	if (argc < 4 || strcmp(argv[2], "--machine") != 0)
 		return die(2, "--machine FILE must come first after the command");
 
 	char err[512];
+	int first = 4;
+	const char *device = NULL;
+	struct mach_lava_opts lo = { "vtimer-bench", 900, NULL };
+	while (lava && first + 1 < argc) {
+		const char *opt = argv[first], *val = argv[first + 1];
+		if (strcmp(opt, "--device") == 0)
+			device = val;
+		else if (strcmp(opt, "--job-name") == 0)
+			lo.job_name = val;
+		else if (strcmp(opt, "--monitor") == 0)
+			lo.monitor = val;
+		else if (strcmp(opt, "--timeout") == 0) {
+			char *end;
+			unsigned long t = strtoul(val, &end, 10);
+			if (!*val || *end || t == 0 || t > 86400 * 7)
+				return die(2, "--timeout needs seconds, 1 to 604800");
+			lo.timeout = (unsigned)t;
+		} else
+			break;
+		first += 2;
+	}
+	if (lava && !device)
+		return die(2, "lava-job needs --device DEV after --machine FILE");
 	struct mach_desc d;
 	struct mach_boot b;
-	if (mach_boot_parse(&b, argc - 4, argv + 4, err, sizeof err) != 0 ||
+	if (mach_boot_parse(&b, argc - first, argv + first, err, sizeof err) != 0 ||
 	    mach_boot_check(&b, err, sizeof err) != 0)
 		return die(2, err);
 	if (mach_desc_load(&d, argv[3], err, sizeof err) != 0)
@@ -67,7 +103,16 @@ int main(int argc, char **argv)
 		return die(1, err);
 
 	int rc = 0;
-	if (describe) {
+	if (lava) {
+		struct mach_lava_device dev;
+		char *job = NULL;
+		if (mach_lava_device_load(&dev, device, err, sizeof err) != 0 ||
+		    !(job = mach_lava_job(&d, &b, &dev, &lo, err, sizeof err)))
+			rc = die(1, err);
+		else
+			printf("%s\n", job);
+		free(job);
+	} else if (describe) {
 		char *json = mach_describe_json(&d, &b, &qa);
 		if (!json)
 			rc = die(1, "out of memory");

@@ -5,6 +5,7 @@
 #include "boot.h"
 #include "desc.h"
 #include "describe.h"
+#include "lava_job.h"
 #include "qemu_argv.h"
 #include "vtb/test.h"
 
@@ -258,9 +259,120 @@ static void test_cli_errors_one_line(void)
 	CHECK(run_tool("qemu --machine /nonexistent.conf --kernel /k", out, sizeof out, &n) == 1);
 	CHECK_STR(out, "vtb-machine: /nonexistent.conf: No such file or directory\n");
 	CHECK(run_tool("boot", out, sizeof out, &n) == 2);
-	CHECK_STR(out, "vtb-machine: the first argument must be qemu or describe (see --help)\n");
+	CHECK_STR(out, "vtb-machine: the first argument must be qemu, describe or lava-job (see --help)\n");
 	CHECK(run_tool("qemu --kernel /k", out, sizeof out, &n) == 2);
 	CHECK_STR(out, "vtb-machine: --machine FILE must come first after the command\n");
+}
+
+static const char lava_dev_text[] =
+	"# a device\n"
+	"device_type = qemu\n"
+	"boot_method = qemu\n"
+	"image_dir = /srv/img\n"
+	"image_url = http://lab/img/\n"
+	"tags = fast, arm64\n"
+	"priority = high\n";
+
+/* The job of one boot, parsed back, or NULL with err set. */
+static json_t *lava_job_of(const char *dev_text, const char *const *opts, const char *monitor)
+{
+	char *v[64];
+	static char copies[64][512];
+	int n = 0;
+	for (; opts[n]; n++) {
+		snprintf(copies[n], sizeof copies[n], "%s", opts[n]);
+		v[n] = copies[n];
+	}
+	struct mach_boot b;
+	struct mach_lava_device dev;
+	struct mach_lava_opts o = { "vtimer-bench stock", 300, monitor };
+	if (mach_boot_parse(&b, n, v, err, sizeof err) != 0 || mach_boot_check(&b, err, sizeof err) != 0 ||
+	    mach_lava_device_parse(&dev, dev_text, "dev.conf", err, sizeof err) != 0)
+		return NULL;
+	char *s = mach_lava_job(&gicv3, &b, &dev, &o, err, sizeof err);
+	if (!s)
+		return NULL;
+	json_t *j = json_loads(s, 0, NULL);
+	free(s);
+	return j;
+}
+
+static const char *jstr(json_t *j, const char *path)
+{
+	/* path: keys and array indices separated by '/' */
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *save = NULL, *k = strtok_r(buf, "/", &save); k && j; k = strtok_r(NULL, "/", &save))
+		j = json_is_array(j) ? json_array_get(j, (size_t)atoi(k)) : json_object_get(j, k);
+	return json_is_string(j) ? json_string_value(j) : "(none)";
+}
+
+/* The job carries the machine of a local deterministic boot: the same
+ * board options, CPU, memory, clock, and loader addresses. */
+static void test_lava_job_machine(void)
+{
+	const char *opts[] = { "--xen", "/b/xen.img", "--xen-args", "dom0_mem=128M vtimer_delivery=direct",
+			       "--kernel", "/b/vtb-guest.img", "--bootargs", "ticks=500 mode=periodic,x", NULL };
+	json_t *j = lava_job_of(lava_dev_text, opts, "vtb-stock");
+	CHECK(j != NULL);
+	if (!j)
+		return;
+	CHECK_STR(jstr(j, "device_type"), "qemu");
+	CHECK_STR(jstr(j, "job_name"), "vtimer-bench stock");
+	CHECK_STR(jstr(j, "priority"), "high");
+	CHECK_STR(jstr(j, "tags/1"), "arm64");
+	CHECK_STR(jstr(j, "context/arch"), "arm64");
+	CHECK_STR(jstr(j, "context/machine"), "virt,virtualization=on,gic-version=3,dtb-randomness=off");
+	CHECK_STR(jstr(j, "context/cpu"), "cortex-a57");
+	CHECK_STR(jstr(j, "context/memory"), "1G");
+	CHECK_STR(jstr(j, "context/extra_options/0"), "-smp 1");
+	CHECK_STR(jstr(j, "context/extra_options/1"), "-icount shift=0,sleep=off");
+	CHECK_STR(jstr(j, "context/extra_options/2"), "-rtc base=2024-01-01T00:00:00,clock=vm");
+	CHECK_STR(jstr(j, "context/extra_options/3"), "-no-reboot");
+	CHECK_STR(jstr(j, "actions/0/deploy/images/xen/url"), "http://lab/img/xen.img");
+	CHECK_STR(jstr(j, "actions/0/deploy/images/xen/image_arg"),
+		  "-kernel {xen} -append \"dom0_mem=128M vtimer_delivery=direct\"");
+	/* Commas doubled inside the -device value, as in the local argv. */
+	CHECK_STR(jstr(j, "actions/0/deploy/images/kernel/image_arg"),
+		  "-device guest-loader,addr=0x49000000,kernel={kernel},bootargs=\"ticks=500 mode=periodic,,x\"");
+	CHECK_STR(jstr(j, "actions/1/boot/method"), "qemu");
+	CHECK_STR(jstr(j, "actions/2/test/monitors/0/name"), "vtb-stock-counts");
+	CHECK_STR(jstr(j, "actions/2/test/monitors/1/name"), "vtb-stock-latency-ticks");
+	json_decref(j);
+}
+
+static void test_lava_job_realtime(void)
+{
+	const char *opts[] = { "--mode", "realtime", "--smp", "2", "--xen", "/b/xen", "--kernel", "/b/k", NULL };
+	json_t *j = lava_job_of(lava_dev_text, opts, NULL);
+	CHECK(j != NULL);
+	if (!j)
+		return;
+	CHECK_STR(jstr(j, "context/machine"), "virt,virtualization=on,gic-version=3");
+	CHECK_STR(jstr(j, "context/extra_options/0"), "-smp 2");
+	CHECK_STR(jstr(j, "context/extra_options/1"), "-no-reboot");
+	CHECK(json_array_size(json_object_get(j, "actions")) == 2); /* no monitors asked for */
+	json_decref(j);
+}
+
+static void test_lava_job_errors(void)
+{
+	const char *ok[] = { "--xen", "/b/xen", "--kernel", "/b/k", NULL };
+	CHECK(lava_job_of("device_type = x\nboot_method = u-boot\nimage_dir = /a\nimage_url = file:///a\n", ok, NULL) == NULL);
+	CHECK(strstr(err, "boot_method 'u-boot'") != NULL);
+	CHECK(lava_job_of("device_type = qemu\nboot_method = qemu\nimage_dir = /a\n", ok, NULL) == NULL);
+	CHECK_STR(err, "dev.conf: missing key 'image_url'");
+	CHECK(lava_job_of("device_type = qemu\ncolour = red\n", ok, NULL) == NULL);
+	CHECK_STR(err, "dev.conf:2: unknown key 'colour'");
+	const char *quote[] = { "--xen", "/b/xen", "--kernel", "/b/k", "--bootargs", "a=\"b\"", NULL };
+	CHECK(lava_job_of(lava_dev_text, quote, NULL) == NULL);
+	CHECK(strstr(err, "cannot carry") != NULL);
+	const char *drive[] = { "--xen", "/b/xen", "--kernel", "/b/k", "--drive", "/d.img", NULL };
+	CHECK(lava_job_of(lava_dev_text, drive, NULL) == NULL);
+	CHECK(strstr(err, "not supported under LAVA") != NULL);
+	const char *noxen[] = { "--kernel", "/b/k", NULL };
+	CHECK(lava_job_of(lava_dev_text, noxen, NULL) == NULL);
+	CHECK(strstr(err, "--xen and --kernel") != NULL);
 }
 
 int main(int argc, char **argv)
@@ -279,5 +391,8 @@ int main(int argc, char **argv)
 	RUN(test_cli_qemu_nul_separated);
 	RUN(test_cli_describe);
 	RUN(test_cli_errors_one_line);
+	RUN(test_lava_job_machine);
+	RUN(test_lava_job_realtime);
+	RUN(test_lava_job_errors);
 	return vtb_test_done();
 }

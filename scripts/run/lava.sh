@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# run-bench.sh --runner lava (sourced): each untraced boot of a run becomes a
+# LAVA job (platform/lava/run-job.sh) on the device the user's description
+# names, through the user's lavacli identity; the device's console comes
+# back as raw/<variant>/console.log and goes to the same analysis, compare,
+# report and history as a local boot (docs/lava.md).
+
+# rb_lava_check_options: after option parsing; usage errors exit 2.
+rb_lava_check_options() {
+  case "$runner" in
+    local) [ -z "$lava_device" ] || cli_usage_error "--lava-device needs --runner lava"; return 0 ;;
+    lava) ;;
+    *) cli_usage_error "--runner must be local or lava, not '$runner'" ;;
+  esac
+  [ -n "$lava_device" ] || cli_usage_error "--runner lava needs --lava-device FILE (platform/lava/devices/qemu.conf; docs/lava.md)"
+  [ -f "$lava_device" ] || cli_usage_error "--lava-device '$lava_device': no such file"
+  [ "$target" = emulated ] || cli_usage_error "--runner lava runs --target emulated only"
+  # LAVA 2023.01 cannot bring a trace file back from the device yet.
+  [ "$trace" = 0 ] || cli_usage_error "--runner lava runs untraced boots only: add --no-trace (docs/lava.md)"
+}
+
+# rb_lava_boot WORK NAME XEN_IMG OPTS BOOTARGS MODE: one boot as a LAVA job;
+# its files (job, log, results, console) in raw/NAME/.
+rb_lava_boot() {
+  local work=$1 name=$2 xen_img=$3 opts=$4 bootargs=$5 mode=$6
+  rb_step "[$name] LAVA job on $(sed -n 's/^[[:space:]]*device_type[[:space:]]*=[[:space:]]*//p' "$lava_device") (identity $lava_identity)"
+  ./platform/lava/run-job.sh --device "$lava_device" --identity "$lava_identity" --name "$name" \
+    --xen "$xen_img" --kernel bench/guest_kernels/build/vtb-guest.img --bootargs "$bootargs" \
+    --xen-args "$opts" --mode "$mode" --timeout "$timeout" --out "$work/raw/$name" \
+    || cli_die "[$name] the LAVA boot failed (above); no results were written"
+}
