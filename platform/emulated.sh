@@ -70,10 +70,10 @@ boot=(--mode "$mode" --memory "$memory" --serial "file:$log" --xen "$xen"
 [ "$mode" != realtime ] || boot+=(--smp "$smp")
 [ -z "$initrd" ] || boot+=(--initrd "$initrd")
 # dom0 is the only domain; noreboot keeps Xen from rebooting on its own
-# errors, so a failure leaves its message in the log. bootscrub=1: Xen
-# scrubs free RAM before dom0 starts, not in its idle loop while the storm
-# runs (docs/summary-format.md, "Stationarity"); a variant may override it.
-boot+=(--xen-args "dom0_mem=$dom0_mem console=dtuart noreboot bootscrub=1 $xen_args")
+# errors, so a failure leaves its message in the log. The machine
+# description adds its own Xen options first (bootscrub=1, docs/machine.md);
+# a variant's options come last and may override them.
+boot+=(--xen-args "dom0_mem=$dom0_mem console=dtuart noreboot $xen_args")
 vtb_qemu_argv qemu "${boot[@]}" || exit 2
 
 mkdir -p "$(dirname "$log")"

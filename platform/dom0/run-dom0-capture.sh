@@ -129,9 +129,9 @@ truncate -s "${out_size}M" "$tmp/out.img"
 # only when dom0's xentrace sets the mask: with tevt_mask= at boot the
 # buffers fill during dom0's boot and the first record of each CPU in the
 # capture is a lost-records record that is no loss of the run's data.
-# bootscrub=1: free RAM is scrubbed before dom0 starts, not in Xen's idle
-# loop during the storm (docs/summary-format.md, "Stationarity").
-xen_cmd="dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all bootscrub=1 tbuf_size=$tbuf_pages"
+# (The machine description adds its own Xen options first: bootscrub=1,
+# docs/machine.md.)
+xen_cmd="dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all tbuf_size=$tbuf_pages"
 [ "$trace_from_boot" = 1 ] && xen_cmd="$xen_cmd tevt_mask=$mask"
 xen_cmd="$xen_cmd${xen_args:+ $xen_args}"
 dom0_cmd="console=hvc0 earlycon=xen rdinit=/init quiet"

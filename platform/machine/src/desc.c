@@ -44,7 +44,7 @@ static const struct key str_keys[] = {
 	STR_KEY(name, true), STR_KEY(qemu, true), STR_KEY(machine, true),
 	STR_KEY(cpu, true), STR_KEY(memory, true), STR_KEY(kernel_addr, true),
 	STR_KEY(initrd_addr, true), STR_KEY(icount, true), STR_KEY(rtc, false),
-	STR_KEY(seed, false),
+	STR_KEY(seed, false), STR_KEY(xen_args, false),
 };
 #define N_STR_KEYS (sizeof str_keys / sizeof str_keys[0])
 

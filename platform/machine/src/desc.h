@@ -23,6 +23,8 @@ struct mach_desc {
 	char icount[MACH_FIELD];      /* -icount options of deterministic mode */
 	char rtc[MACH_FIELD];         /* optional -rtc of deterministic mode */
 	char seed[MACH_FIELD];        /* optional -seed of deterministic mode */
+	char xen_args[MACH_FIELD];    /* optional Xen options every boot of this
+					 machine starts its command line with */
 };
 
 /* Parses the text of a description; origin names it in errors. 0, or -1 with

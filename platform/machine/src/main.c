@@ -98,6 +98,16 @@ int main(int argc, char **argv)
 		return die(2, err);
 	if (mach_desc_load(&d, argv[3], err, sizeof err) != 0)
 		return die(1, err);
+	/* The machine's own Xen options come first, so a boot's may override
+	 * them (Xen keeps the last value of an option); a boot that gives none
+	 * (dom0less: Xen reads its options from the tree) gets none. */
+	char xen_cmdline[4096];
+	if (d.xen_args[0] && b.xen_args) {
+		if ((size_t)snprintf(xen_cmdline, sizeof xen_cmdline, "%s%s%s", d.xen_args,
+				     b.xen_args[0] ? " " : "", b.xen_args) >= sizeof xen_cmdline)
+			return die(2, "--xen-args: Xen's command line is too long");
+		b.xen_args = xen_cmdline;
+	}
 	struct mach_argv qa;
 	if (mach_qemu_argv(&d, &b, &qa, err, sizeof err) != 0)
 		return die(1, err);
