@@ -149,7 +149,8 @@ else
   src_id="tree:$(cd "$xen_src" && find xen -type f \( -name '*.[chS]' -o -name 'Kconfig*' -o -name 'Makefile' -o -name '*.mk' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 fi
 key=$( { echo "$src_id"; for p in "${patches[@]}"; do sha256sum < "$p"; done;
-         [ -n "$fragment" ] && sha256sum < "$fragment"; echo "aarch64-linux-gnu defconfig"; } | sha256sum | cut -c1-16)
+         [ -n "$fragment" ] && sha256sum < "$fragment"; echo "aarch64-linux-gnu defconfig"
+         echo "build identity from the source (SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-})"; } | sha256sum | cut -c1-16)
 # write_manifest DIR: what DIR's build was made from (DIR/src is the tree).
 write_manifest() {
   local i p n s
@@ -226,6 +227,23 @@ if [ "$check" = 1 ]; then
 fi
 
 mk=(make -C "$work/src/xen" XEN_TARGET_ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+# Xen prints who built it, on which host and when in its boot banner, and
+# under icount a banner of another length or timing moves every figure: one
+# source must give one image on every machine. So the build's identity is the
+# source's: SOURCE_DATE_EPOCH if set, else the date of Debian's changelog
+# entry or of the tree's last commit, and fixed names.
+source_epoch=${SOURCE_DATE_EPOCH:-}
+if [ -z "$source_epoch" ] && [ -f "$work/src/debian/changelog" ]; then
+  source_epoch=$(dpkg-parsechangelog -l "$work/src/debian/changelog" -S Timestamp 2>/dev/null || true)
+elif [ -z "$source_epoch" ] && [ -n "$xen_src" ] && git -C "$xen_src" rev-parse --git-dir >/dev/null 2>&1; then
+  source_epoch=$(git -C "$xen_src" log -1 --format=%ct 2>/dev/null || true)
+fi
+mk+=(XEN_WHOAMI=vtimer-bench XEN_DOMAIN=localdomain XEN_BUILD_HOST=vtimer-bench)
+if [ -n "$source_epoch" ]; then
+  mk+=("XEN_BUILD_DATE=$(LC_ALL=C date -u -d "@$source_epoch")" "XEN_BUILD_TIME=$(LC_ALL=C date -u -d "@$source_epoch" +%T)")
+else
+  log "no source date (not Debian's source, not a git tree, no SOURCE_DATE_EPOCH): the image carries today's date"
+fi
 log "configuring (defconfig${fragment:+ + $(basename "$fragment")})"
 "${mk[@]}" -s defconfig >/dev/null
 if [ -n "$fragment" ]; then
