@@ -18,6 +18,12 @@ rb_lava_check_options() {
   [ -f "$lava_device" ] || cli_usage_error "--lava-device '$lava_device': no such file"
   [ "$target" = emulated ] || cli_usage_error "--runner lava runs --target emulated only"
   command -v jq >/dev/null || cli_usage_error "--runner lava needs jq (scripts/install-deps.sh)"
+  # LAVA's packages are opt-in (scripts/install-deps.sh --lava): the runner
+  # needs lavacli from them.
+  if [ "$do_deps" = 1 ] && ! PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v lavacli >/dev/null; then
+    rb_step "installing LAVA's packages (scripts/install-deps.sh --lava)"
+    ./scripts/install-deps.sh --lava >&2 || cli_die "installing LAVA's packages failed (scripts/install-deps.sh --lava)"
+  fi
 }
 
 # rb_lava_boot WORK NAME XEN_IMG OPTS BOOTARGS MODE: one boot as a LAVA job;

@@ -15,7 +15,7 @@ cd "$top" || exit 1
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root (LAVA's daemons and PostgreSQL)"
 for p in lava-server lava-dispatcher lavacli postgresql-15; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
-    || tap_skip_all "$p is not installed (scripts/install-deps.sh installs LAVA)"
+    || tap_skip_all "$p is not installed (scripts/install-deps.sh --lava installs LAVA)"
 done
 command -v qemu-system-aarch64 >/dev/null || tap_skip_all "no qemu-system-aarch64"
 
