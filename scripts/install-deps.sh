@@ -2,17 +2,20 @@
 # Install everything vtimer-bench needs on Debian 12 (bookworm), idempotently:
 # host packages, arm64 multiarch, the main suite's deb-src, and a cache of the
 # Xen source package and the arm64 .debs the emulated platform boots.
-# Usage: scripts/install-deps.sh [--check] [--cache DIR]
+# Usage: scripts/install-deps.sh [--check] [--lava] [--cache DIR]
+#   --lava  also LAVA 2023.01 (scripts/deps/lava.optional, ~200 packages,
+#           346 MB): the LAVA runner and its e2e test (docs/lava.md)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${VTB_CACHE:-$here/cache}
-check_only=0
+check_only=0 lava=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) check_only=1 ;;
+    --lava) lava=1 ;;
     --cache) cache=$2; shift ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "install-deps: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -21,6 +24,7 @@ done
 # Package lists live in scripts/deps/*.host and *.arm64, one name per line.
 read_list() { cat "$here"/scripts/deps/*."$1" | sed 's/#.*//' | awk 'NF {print $1}' | sort -u; }
 mapfile -t host_pkgs < <(read_list host)
+[ "$lava" = 0 ] || mapfile -t -O "${#host_pkgs[@]}" host_pkgs < <(read_list optional)
 mapfile -t arm64_debs < <(read_list arm64)
 list_hash=$(cat "$here"/scripts/deps/*.arm64 | sha256sum | cut -c1-16)
 
@@ -70,7 +74,7 @@ fi
 if [ -n "$need" ]; then
   echo "==> installing: $need"
   # A plain PATH: LAVA's package scripts run python3, and a python3 shim
-  # earlier on PATH (without Django) breaks them (scripts/deps/lava.host).
+  # earlier on PATH (without Django) breaks them (scripts/deps/lava.optional).
   DEBIAN_FRONTEND=noninteractive $SUDO env PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     apt-get install -y -q --no-install-recommends $need >/dev/null
 fi

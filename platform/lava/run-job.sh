@@ -13,10 +13,18 @@ usage: platform/lava/run-job.sh --device FILE --xen IMG --kernel IMG --out DIR [
   --device FILE        LAVA device description (platform/lava/devices/qemu.conf)
   --identity NAME      lavacli identity of the LAVA instance (default: default)
   --xen IMG            Xen image
-  --kernel IMG         dom0 kernel (the bare-metal storm guest)
+  --kernel IMG         dom0 kernel (the bare-metal storm guest, or Linux)
   --bootargs STR       dom0 command line
+  --initrd IMG         dom0 initrd, passed to the machine untouched
   --xen-args STR       extra Xen command line options
+  --xen-cmdline STR    Xen's whole command line instead of "dom0_mem=.. console=dtuart
+                       noreboot" and --xen-args (the machine's own options still come first)
   --dom0-mem SIZE      dom0 memory (default 128M, as platform/emulated.sh)
+  --memory SIZE        the machine's memory (default: the machine description's)
+  --traced             the dom0 is platform/dom0's Linux running the capture: the
+                       job's results are its latency quantiles and the size of its
+                       results archive, which comes back on the console
+                       (platform/dom0/init) and is unpacked into DIR/results/
   --mode MODE          deterministic (default) or realtime
   --name NAME          the variant: job name and result suites vtb-NAME-* (default boot)
   --timeout SEC        the job's timeout and how long to wait for it (default 900)
@@ -37,7 +45,7 @@ cli_prog=lava
 . "$top/platform/lib/boot.sh"
 
 device="" identity=default xen="" kernel="" bootargs="" xen_args="" dom0_mem=128M
-mode=deterministic name=boot timeout=900 out=""
+mode=deterministic name=boot timeout=900 out="" initrd="" xen_cmdline="" memory="" traced=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) cli_need_value "$@"; device=$(cli_abs "$2"); shift ;;
@@ -45,6 +53,10 @@ while [ $# -gt 0 ]; do
     --xen) cli_need_value "$@"; xen=$(cli_abs "$2"); shift ;;
     --kernel) cli_need_value "$@"; kernel=$(cli_abs "$2"); shift ;;
     --bootargs) cli_need_value "$@"; bootargs=$2; shift ;;
+    --initrd) cli_need_value "$@"; initrd=$(cli_abs "$2"); shift ;;
+    --xen-cmdline) cli_need_value "$@"; xen_cmdline=$2; shift ;;
+    --memory) cli_need_value "$@"; memory=$2; shift ;;
+    --traced) traced=1 ;;
     --xen-args) cli_need_value "$@"; xen_args=$2; shift ;;
     --dom0-mem) cli_need_value "$@"; dom0_mem=$2; shift ;;
     --mode) cli_need_value "$@"; mode=$2; shift ;;
@@ -59,6 +71,7 @@ done
 [ -n "$device" ] && [ -f "$device" ] || cli_usage_error "--device: no such file '${device}'"
 [ -n "$xen" ] && [ -f "$xen" ] || cli_usage_error "--xen: no such image '${xen}'"
 [ -n "$kernel" ] && [ -f "$kernel" ] || cli_usage_error "--kernel: no such image '${kernel}'"
+[ -z "$initrd" ] || [ -f "$initrd" ] || cli_usage_error "--initrd: no such image '${initrd}'"
 [ -n "$out" ] || cli_usage_error "--out is required"
 cli_uint --timeout "$timeout"
 [ "$timeout" -gt 0 ] || cli_usage_error "--timeout must be at least 1"
@@ -90,12 +103,32 @@ stage() { # file label -> staged path
 }
 xen_staged=$(stage "$xen" xen)
 kernel_staged=$(stage "$kernel" dom0-kernel)
+extra=()
+[ -z "$initrd" ] || extra+=(--initrd "$(stage "$initrd" dom0-initrd)")
+[ -z "$memory" ] || extra+=(--memory "$memory")
+[ -n "$xen_cmdline" ] || xen_cmdline="dom0_mem=$dom0_mem console=dtuart noreboot $xen_args"
 
 job=$out/lava-job.yaml
-vtb_machine lava-job --device "$device" --job-name "vtimer-bench $name" --timeout "$timeout" \
-  --monitor "vtb-$name" --mode "$mode" --xen "$xen_staged" \
-  --xen-args "dom0_mem=$dom0_mem console=dtuart noreboot $xen_args" \
-  --kernel "$kernel_staged" --bootargs "$bootargs" > "$job.tmp" || { rm -f "$job.tmp"; exit 1; }
+if [ "$traced" = 0 ]; then
+  vtb_machine lava-job --device "$device" --job-name "vtimer-bench $name" --timeout "$timeout" \
+    --monitor "vtb-$name" --mode "$mode" --xen "$xen_staged" --xen-args "$xen_cmdline" \
+    --kernel "$kernel_staged" --bootargs "$bootargs" "${extra[@]}" > "$job.tmp" || { rm -f "$job.tmp"; exit 1; }
+else
+  # The traced boot's dom0 (platform/dom0/init) prints, after the run, the
+  # guest's latency quantiles on one line and then its results archive
+  # between markers; the second monitor ends on the end marker, the last
+  # line the job needs (LAVA keeps no console after the last monitor).
+  vtb_machine lava-job --device "$device" --job-name "vtimer-bench $name" --timeout "$timeout" \
+    --mode "$mode" --xen "$xen_staged" --xen-args "$xen_cmdline" \
+    --kernel "$kernel_staged" --bootargs "$bootargs" "${extra[@]}" > "$job.tmp.0" || { rm -f "$job.tmp.0"; exit 1; }
+  jq --arg n "vtb-$name" --argjson t "$timeout" '.actions += [{test: {timeout: {seconds: $t}, monitors: [
+      {name: ($n + "-latency-ticks"), start: "VTB-DOM0: latency-ticks ", end: "samples=[0-9]+\\r*\\n",
+       pattern: "(?P<test_case_id>p50|p99)=(?P<measurement>[0-9]+) "},
+      {name: ($n + "-archive-bytes"), start: "VTB-DOM0: results end ", end: "sha256=[0-9a-f]{64}\\r*\\n",
+       pattern: "(?P<test_case_id>archive_bytes)=(?P<measurement>[0-9]+) "}]}}]' "$job.tmp.0" > "$job.tmp" \
+    || { rm -f "$job.tmp.0" "$job.tmp"; cli_die "jq could not add the traced boot's monitors to the job"; }
+  rm -f "$job.tmp.0"
+fi
 mv "$job.tmp" "$job"
 
 # A job for a device type with no device able to run it would wait forever.
@@ -132,14 +165,25 @@ esac
   || cli_die "LAVA job $id: its log is unreadable; log: $joblog"
 # Under Xen the console ends lines with \r\r\n: a monitor pattern that does
 # not allow for it matches nothing and the job still ends Complete.
-grep -q "^vtb-$name-counts\.lost " "$out/lava-results.txt" \
-  || cli_die "LAVA job $id Complete with no results (no vtb-$name-counts.lost); log: $joblog"
+want=vtb-$name-counts.lost
+[ "$traced" = 0 ] || want=vtb-$name-archive-bytes.archive_bytes
+grep -q "^$want " "$out/lava-results.txt" \
+  || cli_die "LAVA job $id Complete with no results (no $want); log: $joblog"
 # The device must have run the images we built: LAVA records the sha256 of
 # every image it downloaded.
-for img in "$xen:xen" "$kernel:kernel"; do
+imgs=("$xen:xen" "$kernel:kernel")
+[ -z "$initrd" ] || imgs+=("$initrd:ramdisk")
+for img in "${imgs[@]}"; do
   want=$(sha256sum "${img%:*}" | cut -d' ' -f1)
   got=$("$lavalog" downloads "$out/lava-log.yaml" | sed -n "s/^${img##*:} //p")
   [ "$got" = "$want" ] || cli_die "LAVA job $id ran a different ${img##*:} image (sha256 ${got:-none}, ours $want); log: $joblog"
 done
 "$lavalog" console "$out/lava-log.yaml" "$out/console.log" || cli_die "LAVA job $id: no console in its log; log: $joblog"
+if [ "$traced" = 1 ]; then
+  "$lavalog" archive "$out/console.log" "$out/results.tar.gz" 2>"$out/archive.err" \
+    || cli_die "LAVA job $id: the dom0's results archive did not come back whole: $(sed 's/^vtb-lava-log: //' "$out/archive.err" | head -1); log: $joblog"
+  rm -f "$out/archive.err"
+  rm -rf "$out/results"; mkdir -p "$out/results"
+  tar -xzf "$out/results.tar.gz" -C "$out/results" || cli_die "LAVA job $id: cannot unpack the dom0's results archive $out/results.tar.gz"
+fi
 exit 0

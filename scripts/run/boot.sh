@@ -52,11 +52,13 @@ rb_boot_native() { # work
 rb_boot_traced() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
   rb_boot_facts "$work" "$name"
+  if [ "$runner" = lava ]; then rb_lava_traced_boot "$work" "$name" "$xen_img" "$opts" "$bootargs" "$mode"; else
   rb_step "[$name] traced boot: Linux dom0 + xentrace, storm guest as an xl domU"
   ./platform/dom0/run-dom0-capture.sh --raw "$work/raw/$name-traced" --guest bench/guest_kernels/build/vtb-guest.img \
     --cmdline "$bootargs" --vuart --mode "$mode" --xen "$xen_img" --xen-args "$opts" \
     --wall-timeout "$timeout" > "$work/raw/$name-traced.log" 2>&1 \
     || cli_die "[$name] traced boot failed: $(tail -1 "$work/raw/$name-traced.log")"
+  fi
   rb_analyse_traced "$work" "$name"
 }
 

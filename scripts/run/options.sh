@@ -75,7 +75,7 @@ Platform options:
                        beyond X % of the baseline is a regression (default 1;
                        any smaller change is reported with the functions that moved)
   --runner R           local (default) or lava: each boot is a LAVA job
-                       (untraced boots: add --no-trace; docs/lava.md)
+                       (traced boots too; docs/lava.md)
   --lava-device FILE   LAVA device description (platform/lava/devices/qemu.conf)
   --lava-identity NAME lavacli identity of the LAVA instance (default: default)
 

@@ -15,7 +15,7 @@ cd "$top" || exit 1
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root (LAVA's daemons and PostgreSQL)"
 for p in lava-server lava-dispatcher lavacli postgresql-15; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
-    || tap_skip_all "$p is not installed (scripts/install-deps.sh installs LAVA)"
+    || tap_skip_all "$p is not installed (scripts/install-deps.sh --lava installs LAVA)"
 done
 command -v qemu-system-aarch64 >/dev/null || tap_skip_all "no qemu-system-aarch64"
 
@@ -71,6 +71,48 @@ lava_nightly --run-id v2 > "$out/v2.txt" 2>&1
 tap_is "second LAVA nightly exits 0" "$?" 0
 tap_check "second LAVA nightly: identical to the baseline" grep -q 'nightly \[stock\]: verdict: identical' "$out/v2.txt"
 tap_diag "second nightly: $(( $(date +%s) - t2 )) s"
+
+# The traced boot through LAVA: the Linux dom0 captures the guest with
+# xentrace and prints its results archive on the console; it comes back
+# checked and goes to the same trace analysis as a local traced boot.
+t4=$(date +%s)
+./run-bench.sh run --no-deps -q --ticks 200 --variants stock=vtimer_delivery=software --no-profile \
+  --runner lava --lava-device "$lava/device.conf" --lava-identity vtb-local \
+  --out "$out/lava-runs" --run-id t1 > "$out/t1.txt" 2>&1
+tap_is "traced run through LAVA exits 0" "$?" 0
+tap_diag "one-variant traced run through LAVA (untraced + traced job, 200 ticks): $(( $(date +%s) - t4 )) s"
+tr=$out/lava-runs/t1
+tid=$(cat "$tr/raw/stock-traced.lava/lava-job.id" 2>/dev/null)
+tap_diag "the traced job ($tid): $(PATH=/usr/sbin:/usr/bin:/sbin:/bin lavacli -i vtb-local jobs show "$tid" 2>/dev/null | grep -E 'time *:' | tr -s ' ' | tr '\n' ' ')"
+tap_is "traced through LAVA: the trace holds the guest's 200 ticks" \
+  "$(jq '[.vcpus[] | select(.domid != 0) | .ticks.delivered] | add' "$tr/stock/trace-summary.json" 2>/dev/null)" 200
+tap_check "traced through LAVA: exits per tick measured" \
+  jq -e '[.vcpus[] | select(.domid != 0) | .exits_per_tick] | .[0] > 0' "$tr/stock/trace-summary.json"
+tap_check "traced through LAVA: the archive came back (size and sha256 checked)" test -s "$tr/raw/stock-traced.lava/results.tar.gz"
+# LAVA's own results of the traced job: the dom0's p50 and p99 of the
+# guest's samples, which must be the host's vtb-analyze figures.
+for q in p50 p99; do
+  tap_is "LAVA's traced $q is vtb-analyze's" \
+    "$(grep "^vtb-stock-traced-latency-ticks.$q " "$tr/raw/stock-traced.lava/lava-results.txt" | cut -d' ' -f3)" \
+    "$(jq -r ".latency_ticks.$q" "$tr/stock/traced/summary.json" 2>/dev/null).0"
+done
+# The same boot made locally, on the machine LAVA's qemu device type boots
+# (its template always adds a virtio-net PCI card, which a Linux dom0
+# enumerates): the capture must be byte for byte the one LAVA brought back.
+if platform/dom0/run-dom0-capture.sh --help | grep -q -- '--nic MAC'; then
+  t5=$(date +%s)
+  platform/dom0/run-dom0-capture.sh --raw "$out/local-traced" --guest bench/guest_kernels/build/vtb-guest.img \
+    --cmdline "$(grep -m1 '^cmdline=' "$tr/raw/stock-traced/manifest" | cut -d= -f2-)" --vuart --mode deterministic \
+    --xen "$(sed -n 's/^xen_image=//p' "$tr/raw/stock-traced/platform-manifest")" --xen-args vtimer_delivery=software \
+    --nic 52:54:00:12:34:59 > "$out/local-traced.txt" 2>&1
+  tap_is "the same traced boot locally exits 0" "$?" 0
+  tap_diag "the same traced boot locally: $(( $(date +%s) - t5 )) s"
+  for f in trace.xentrace console-vuart.log xl-dmesg.txt; do
+    tap_check "traced: $f through LAVA is byte-identical to the local boot's" cmp "$out/local-traced/$f" "$tr/raw/stock-traced/$f"
+  done
+else
+  tap_skip "traced: byte-identical to the local boot" "run-dom0-capture.sh has no --nic (LAVA's network card) yet"
+fi
 
 # A Xen that cannot boot: an Incomplete job, one line naming it and its log.
 head -c 1048576 /dev/urandom > "$out/bogus-xen.img"

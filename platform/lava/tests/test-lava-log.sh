@@ -51,6 +51,44 @@ tap_is "no console: says so" "$err" "vtb-lava-log: $tmp/noconsole.yaml: the job'
 tap_check "no console: no file" test ! -e "$tmp/none.log"
 "$tool" console /nonexistent.yaml "$tmp/x.log" 2>/dev/null
 tap_is "missing log: exit 1" "$?" 1
+# The dom0's results archive on the console (platform/dom0/init's markers),
+# as LAVA's log gives it back: \r gone, other console lines around it.
+mkdir -p "$tmp/res/run" && seq 1 5000 > "$tmp/res/run/trace.bin" && echo 0 > "$tmp/res/dom0-status"
+tar -cf - -C "$tmp/res" . | gzip -9 > "$tmp/res.tar.gz"
+mkcon() { # base64 filter -> console
+  { echo "(XEN) d1v0: vGICR: SGI: unhandled"; echo "VTB-DOM0: latency-ticks p50=796 p99=1671 samples=2000"
+    echo "VTB-DOM0: results begin tar.gz base64"; base64 "$tmp/res.tar.gz" | "$@"
+    echo "VTB-DOM0: results end archive_bytes=$(wc -c < "$tmp/res.tar.gz") sha256=$(sha256sum "$tmp/res.tar.gz" | cut -d' ' -f1)"
+    echo "VTB-DOM0: poweroff"; }
+}
+mkcon cat > "$tmp/con.log"
+"$tool" archive "$tmp/con.log" "$tmp/got.tar.gz"
+tap_is "archive: exit 0" "$?" 0
+tap_check "archive: the bytes the device sent" cmp "$tmp/res.tar.gz" "$tmp/got.tar.gz"
+mkcon sed 's/$/\r\r/' > "$tmp/crlf.log"
+"$tool" archive "$tmp/crlf.log" "$tmp/crlf.tar.gz"
+tap_check "archive: Xen's \\r\\r\\n line ends" cmp "$tmp/res.tar.gz" "$tmp/crlf.tar.gz"
+bad() { # name filter...
+  local name=$1; shift
+  mkcon "$@" > "$tmp/bad.log"
+  err=$("$tool" archive "$tmp/bad.log" "$tmp/bad.tar.gz" 2>&1); rc=$?
+  tap_is "archive, $name: exit 1" "$rc" 1
+  tap_is "archive, $name: one line" "$(printf '%s\n' "$err" | wc -l)" 1
+  tap_check "archive, $name: no file" test ! -e "$tmp/bad.tar.gz"
+  tap_diag "$err"
+}
+bad "a line lost" sed 3d
+bad "a character changed (still base64)" sed '5y/ABCDEFGHIJKLMNOPQRSTUVWXYZ/BCDEFGHIJKLMNOPQRSTUVWXYZA/'
+bad "a swapped pair of lines" sed -n '4{h;n;G};p'
+bad "lines missing at the end" head -5
+bad "a kernel message inside" sed '4a[   12.3] virtio_mmio: probe'
+mkcon cat | head -8 > "$tmp/cut.log"
+err=$("$tool" archive "$tmp/cut.log" "$tmp/cut.tar.gz" 2>&1)
+tap_is "archive, no end marker: exit 1" "$?" 1
+tap_is "archive, no end marker: says so" "$err" "vtb-lava-log: $tmp/cut.log: the archive that starts on line 3 has no end marker (cut short)"
+printf 'no archive here\n' > "$tmp/none.log"
+"$tool" archive "$tmp/none.log" "$tmp/none.tar.gz" 2>/dev/null
+tap_is "archive, none: exit 1" "$?" 1
 "$tool" bogus "$fx/complete.yaml" 2>/dev/null
 tap_is "unknown command: exit 2" "$?" 2
 tap_done

@@ -243,13 +243,11 @@ char *mach_lava_job(const struct mach_desc *d, const struct mach_boot *b,
 		return NULL;
 	}
 	free(esc);
-	if (b->initrd) {
-		/* LAVA puts its test overlay into a cpio initrd it knows. */
-		json_t *rd = json_object_get(images, "ramdisk");
-		json_object_set_new(rd, "compression", json_string("gz"));
-		json_object_set_new(rd, "format", json_string("cpio.newc"));
-		json_object_set_new(rd, "overlays", json_pack("{s:b}", "lava", 1));
-	}
+	/* The initrd goes to the machine as it is: no "format", "compression"
+	 * or "overlays" keys, which would have LAVA unpack it, add its test
+	 * overlay and pack it again. Monitors need no overlay (no LAVA test
+	 * shell runs on the device), and the bytes the dom0 boots from are
+	 * those of a local boot, so its deterministic figures are too. */
 
 	unsigned t = o->timeout;
 	json_t *actions = json_array();

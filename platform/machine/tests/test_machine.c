@@ -357,6 +357,27 @@ static void test_lava_job_realtime(void)
 	json_decref(j);
 }
 
+/* The traced boot: Xen, the Linux dom0 and its initrd, which LAVA must pass
+ * on untouched (no format keys: LAVA would unpack it and add its overlay). */
+static void test_lava_job_initrd(void)
+{
+	const char *opts[] = { "--memory", "2G", "--xen", "/b/xen", "--kernel", "/b/Image",
+			       "--bootargs", "console=hvc0 rdinit=/init quiet", "--initrd", "/b/rd.cpio.gz", NULL };
+	json_t *j = lava_job_of(lava_dev_text, opts, NULL);
+	CHECK(j != NULL);
+	if (!j)
+		return;
+	CHECK_STR(jstr(j, "context/memory"), "2G");
+	CHECK_STR(jstr(j, "actions/0/deploy/images/ramdisk/url"), "http://lab/img/rd.cpio.gz");
+	CHECK_STR(jstr(j, "actions/0/deploy/images/ramdisk/image_arg"),
+		  "-device guest-loader,addr=0x50000000,initrd={ramdisk}");
+	json_t *deploy = json_object_get(json_array_get(json_object_get(j, "actions"), 0), "deploy");
+	json_t *rd = json_object_get(json_object_get(deploy, "images"), "ramdisk");
+	CHECK(json_object_size(rd) == 2);
+	CHECK(json_object_get(rd, "format") == NULL && json_object_get(rd, "overlays") == NULL);
+	json_decref(j);
+}
+
 static void test_lava_job_errors(void)
 {
 	const char *ok[] = { "--xen", "/b/xen", "--kernel", "/b/k", NULL };
@@ -395,6 +416,7 @@ int main(int argc, char **argv)
 	RUN(test_cli_errors_one_line);
 	RUN(test_lava_job_machine);
 	RUN(test_lava_job_realtime);
+	RUN(test_lava_job_initrd);
 	RUN(test_lava_job_errors);
 	return vtb_test_done();
 }
