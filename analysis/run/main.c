@@ -41,7 +41,7 @@ static void usage(FILE *to)
 		"  --period-ns N --rmin-ns N --rmax-ns N --seed N --guest-args S\n"
 		"  --variants NAME[=XEN-OPTIONS],... (default: stock, and direct with --with-direct)\n"
 		"  --no-trace (no traced boots) --boots K (untraced boots per variant, 1..64; default 5 for\n"
-		"  realtime on the emulated target, else 1)\n"
+		"  realtime on the emulated target, else 1) --runner local|lava (default local)\n"
 		"manifest facts: --date UTC --host S --qemu S --cpu S --xen-sha256 H --guest-sha256 H\n"
 		"  --linux-kernel S --xen-build FILE (tracing/build-xen.sh's manifest)\n"
 		"  --xen-tree PATH --xen-describe S --xen-commit H --xen-dirty yes|no --xen-full-version V\n"
@@ -91,7 +91,7 @@ static int cmd_init(int argc, char **argv)
 	const char *out = NULL;
 	run_params_default(&p);
 	enum { O_OUT = 1, O_ID, O_LABEL, O_TARGET, O_MODE, O_TICKS, O_STORM, O_PERIOD, O_RMIN, O_RMAX, O_SEED,
-	       O_GARGS, O_VARIANTS, O_DIRECT, O_NOTRACE, O_BOOTS };
+	       O_GARGS, O_VARIANTS, O_DIRECT, O_NOTRACE, O_BOOTS, O_RUNNER };
 	static const struct option opts[] = {
 		{"out", required_argument, 0, O_OUT},        {"run-id", required_argument, 0, O_ID},
 		{"label", required_argument, 0, O_LABEL},    {"target", required_argument, 0, O_TARGET},
@@ -101,6 +101,7 @@ static int cmd_init(int argc, char **argv)
 		{"seed", required_argument, 0, O_SEED},      {"guest-args", required_argument, 0, O_GARGS},
 		{"variants", required_argument, 0, O_VARIANTS}, {"with-direct", no_argument, 0, O_DIRECT},
 		{"no-trace", no_argument, 0, O_NOTRACE},     {"boots", required_argument, 0, O_BOOTS},
+		{"runner", required_argument, 0, O_RUNNER},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -121,6 +122,7 @@ static int cmd_init(int argc, char **argv)
 		case O_DIRECT: p.with_direct = 1; break;
 		case O_NOTRACE: p.traced = 0; break;
 		case O_BOOTS: p.boots = optarg; break;
+		case O_RUNNER: p.runner = optarg; break;
 		default: return 2;
 		}
 	}

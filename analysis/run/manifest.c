@@ -77,6 +77,8 @@ json_t *manifest_build(const struct run_model *m, const struct manifest_facts *f
 	} else
 		put(o, "platform", "emulated (qemu-system-aarch64 virt, GICv3, cortex-a57)");
 	put(o, "platform_mode", run_model_string(m, "platform_mode"));
+	if (run_model_string(m, "runner"))
+		put(o, "runner", run_model_string(m, "runner"));
 	put(o, "traced_boots", f->traced_boots);
 	put(o, "qemu", f->qemu);
 	put(o, "host", f->host);

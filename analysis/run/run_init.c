@@ -35,6 +35,7 @@ void run_params_default(struct run_params *p)
 	p->guest_args = "";
 	p->label = "ab";
 	p->traced = 1;
+	p->runner = "local";
 }
 
 static int parse_uint(const char *opt, const char *s, uint64_t *out, char *err, size_t errlen)
@@ -127,6 +128,8 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 		return run_fail(err, errlen, "--platform-mode must be deterministic or realtime"), NULL;
 	if (!one_of(p->target, "emulated", "native", "linux-dom0"))
 		return run_fail(err, errlen, "--target must be emulated, native or linux-dom0"), NULL;
+	if (!one_of(p->runner, "local", "lava", NULL))
+		return run_fail(err, errlen, "--runner must be local or lava"), NULL;
 	if (rmin > rmax)
 		return run_fail(err, errlen, "--rmin-ns must not exceed --rmax-ns"), NULL;
 	const char *mode = p->platform_mode;
@@ -158,8 +161,12 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 	storm_strings(storm, p->storm, ticks, period, rmin, rmax, seed, p->guest_args);
 	char key[1400];
 	/* The history compares runs whose key matches: keep its form stable. */
-	snprintf(key, sizeof(key), "%s %s %s", p->target, mode,
-		 json_string_value(json_object_get(storm, "guest_bootargs")));
+	/* A LAVA run is never the baseline of a local one, nor the reverse: a
+	 * lab's QEMU and LAVA's machine (its PCI network card, docs/lava.md)
+	 * are not this host's. Local keys keep their form. */
+	int lava = !strcmp(p->runner, "lava");
+	snprintf(key, sizeof(key), "%s %s %s%s", p->target, mode,
+		 json_string_value(json_object_get(storm, "guest_bootargs")), lava ? " runner=lava" : "");
 	unsigned long long boots = !strcmp(p->target, "emulated") && !strcmp(mode, "realtime") ? 5 : 1;
 	if (p->boots) {
 		char *end;
@@ -180,6 +187,8 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 	/* One boot is today's layout and today's run.json, byte for byte. */
 	if (boots > 1)
 		json_object_set_new(root, "boots", json_integer((json_int_t)boots));
+	if (lava)
+		json_object_set_new(root, "runner", json_string("lava"));
 	char why[256];
 	if (run_model_validate(root, why, sizeof(why))) {
 		run_fail(err, errlen, "%s", why);

@@ -15,6 +15,7 @@ struct run_params {
 	const char *variants; /* NAME[=XEN-OPTIONS],... or NULL for the registry's default */
 	int with_direct;      /* the build carries the direct-PPI series */
 	int traced;           /* each variant also gets a traced boot */
+	const char *runner;   /* "local" or "lava" (each boot a LAVA job) */
 	const char *boots;    /* untraced boots per variant; NULL: the platform's default
 			       * (1 deterministic, where boots are byte-identical; 5 realtime
 			       * on the emulated target; 1 for native and linux-dom0) */

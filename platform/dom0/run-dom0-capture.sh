@@ -30,6 +30,9 @@ usage: platform/dom0/run-dom0-capture.sh --raw DIR --guest IMAGE [options]
   --wall-timeout S   kill QEMU after S wall-clock seconds (default 600;
                      deterministic mode: 2400)
   --out-size MB      size of the results disk (default 512)
+  --nic MAC          also plug in the network card LAVA's qemu device type adds
+                     (a virtio-net PCI card with this MAC, user networking):
+                     the machine a traced LAVA job boots (docs/lava.md)
   --plugin SPEC      TCG plugin, QEMU's form SO[,NAME=VALUE...] (deterministic
                      mode only; repeatable; docs/profiler.md)
   -v                 also show the serial console while it runs
@@ -44,7 +47,7 @@ cli_prog=run-dom0-capture
 log() { echo "run-dom0-capture: $*" >&2; }
 
 raw= guest= cmdline= ramdisk= vcpus=1 memory= mask=0x0102f000 timeout=120 vuart=0
-plugins=() cpus='' trace_from_boot=0 mode=realtime smp=2 xen= tbuf_pages=256 xen_args= wall= out_size=512 verbose=0
+plugins=() nic='' cpus='' trace_from_boot=0 mode=realtime smp=2 xen= tbuf_pages=256 xen_args= wall= out_size=512 verbose=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --raw) cli_need_value "$@"; raw=$2; shift ;;
@@ -65,6 +68,7 @@ while [ $# -gt 0 ]; do
     --xen-args) cli_need_value "$@"; xen_args=$2; shift ;;
     --wall-timeout) cli_need_value "$@"; wall=$2; shift ;;
     --out-size) cli_need_value "$@"; out_size=$2; shift ;;
+    --nic) cli_need_value "$@"; nic=$2; shift ;;
     --plugin) cli_need_value "$@"; IFS=, read -ra p <<< "$2"; plugins+=(--plugin "${p[0]}")
       for kv in "${p[@]:1}"; do plugins+=(--plugin-arg "$kv"); done; shift ;;
     -v) verbose=1 ;;
@@ -85,6 +89,7 @@ for v in vcpus timeout smp tbuf_pages wall out_size; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || cli_usage_error "--${v//_/-} must be a positive integer, got '${!v}'"
 done
 [[ $mask =~ ^0[xX][0-9a-fA-F]+$ ]] || cli_usage_error "--mask must be hex like 0x0002f000, got '$mask'"
+[ -z "$nic" ] || [[ $nic =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || cli_usage_error "--nic needs a MAC like 52:54:00:12:34:59, got '$nic'"
 for t in tar timeout cpio gzip; do
   command -v "$t" >/dev/null || cli_die "missing host tool '$t' (run scripts/install-deps.sh)"
 done
@@ -139,6 +144,7 @@ vtb_qemu_argv qemu --mode "$mode" "${accel[@]}" --memory 2G --xen "$xen" --xen-a
   --kernel "$dom0/Image" --bootargs "$dom0_cmd" --initrd "$tmp/initrd.cpio.gz" \
   --drive "$tmp/out.img" --drive-serial vtb-out "${plugins[@]}" || cli_die "no QEMU command line for this boot"
 
+[ -z "$nic" ] || qemu+=(-net "nic,model=virtio,macaddr=$nic" -net user)
 log "booting Xen + dom0 ($mode mode, wall-clock limit ${wall}s)"
 t0=$(date +%s.%N)
 tee=(); [ "$verbose" = 0 ] || tee=(--tee)

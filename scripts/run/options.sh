@@ -184,6 +184,7 @@ rb_init_args() {
              --rmax-ns "$rmax_ns" --seed "$seed" --guest-args "$guest_args")
   [ -z "$variants_opt" ] || init_args+=(--variants "$variants_opt")
   [ "$trace" = 1 ] || init_args+=(--no-trace)
+  [ "$runner" = local ] || init_args+=(--runner "$runner")
   [ -z "$boots_opt" ] || init_args+=(--boots "$boots_opt")
   # The registry offers direct only when the build carries its series.
   if [ -n "${1:-}" ] && grep -qE '^series=(.*,)?direct-ppi(,|$)' "${1%/*}/manifest"; then
