@@ -25,8 +25,6 @@ void guest_gic_enable_ppi(unsigned intid, uint8_t prio);
 /* Redistributor found by logical CPU 'cpu' (0 before its guest_gic_init*,
  * and always 0 on a GICv2, which has none). */
 uint64_t guest_gic_redist_base(unsigned cpu);
-/* GICv2: how many ack/eoi instructions guest_gic_init() redirected (0 on a GICv3). */
-unsigned guest_gic_patched_sites(void);
 
 /* Inline: they sit on the measured IRQ path. They are the GICv3 system
  * register accesses and nothing else, on every GIC: on a GICv2,
