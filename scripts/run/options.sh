@@ -56,6 +56,11 @@ Platform options:
                        as dom0 of Xen on emulated arm64, once per variant
   --platform-mode M    deterministic (QEMU icount, 1 CPU: instruction-exact,
                        repeatable; default) or realtime (wall-clock, 2 CPUs)
+  --machine NAME       the emulated machine: platform/machines/NAME.conf, or a
+                       .conf path (default virt-gicv3; virt-gicv2: a GICv2
+                       with a memory-mapped CPU interface, like the GIC-400 of
+                       most Xen/ARM boards); exported as VTB_MACHINE to every
+                       boot (docs/machine.md)
   --timeout SEC        watchdog for one boot (default 900)
   --boots K            untraced boots per variant, run interleaved (A B B A ...);
                        the boot is the unit the comparison replicates. Default:
@@ -125,6 +130,11 @@ rb_parse_options() {
       --platform-mode) cli_need_value "$@"; platform_mode=$2; shift ;;
       --target) cli_need_value "$@"; target=$2; shift ;;
       --timeout) cli_need_value "$@"; timeout=$2; shift ;;
+      --machine) cli_need_value "$@"
+        case "$2" in */*) VTB_MACHINE=$(cli_abs "$2") ;; *) VTB_MACHINE=$2 ;; esac
+        [ -f "$VTB_MACHINE" ] || [ -f "$top/platform/machines/$VTB_MACHINE.conf" ] ||
+          cli_usage_error "--machine '$2': no platform/machines/$2.conf and no such file"
+        export VTB_MACHINE; shift ;;
       --boots) cli_need_value "$@"; boots_opt=$2; shift ;;
       --threshold-pct) cli_need_value "$@"; threshold_pct=$2; shift ;;
       --xen-src) cli_need_value "$@"; xen_src=$(cli_abs "$2"); shift ;;

@@ -76,11 +76,50 @@ void guest_dt_probe_console(const void *fdt, struct platform *p)
 	}
 }
 
-static int probe_gic(const void *fdt, struct platform *p, struct vtb_text *err)
+/* GICv2 bindings we accept: QEMU virt says cortex-a15-gic, the GIC-400 boards
+ * (ZCU102, Raspberry Pi 4) gic-400; Xen gives its guests the host's. */
+static const char *const gicv2_compat[] = {
+	"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic", "arm,cortex-a9-gic",
+};
+
+/* The GIC node: the first GICv3, else the first GICv2 of the list above. */
+static int find_gic(const void *fdt, unsigned *version)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	*version = 3;
+	if (node >= 0)
+		return node;
+	*version = 2;
+	for (unsigned i = 0; i < sizeof(gicv2_compat) / sizeof(gicv2_compat[0]); i++) {
+		node = fdt_node_offset_by_compatible(fdt, -1, gicv2_compat[i]);
+		if (node >= 0)
+			return node;
+	}
+	*version = 0;
+	return node;
+}
+
+static int probe_gicv2(const void *fdt, int node, struct platform *p, struct vtb_text *err)
+{
+	int rc = reg_entry(fdt, node, 0, &p->gicd, &p->gicd_size);
+	if (rc)
+		return err_fdt(err, "GIC distributor reg", rc);
+	rc = reg_entry(fdt, node, 1, &p->gicc, &p->gicc_size);
+	if (rc)
+		return err_fdt(err, "GICv2 CPU interface reg", rc);
+	p->n_gicr = 0;
+	p->gicr_stride = 0;
+	return 0;
+}
+
+static int probe_gic(const void *fdt, struct platform *p, struct vtb_text *err)
+{
+	int node = find_gic(fdt, &p->gic_version);
 	if (node < 0)
-		return err_fdt(err, "no GICv3 node (compatible arm,gic-v3)", node);
+		return err_fdt(err, "no GIC node (compatible arm,gic-v3, arm,gic-400 or arm,cortex-a15-gic)", node);
+	p->gicc = p->gicc_size = 0;
+	if (p->gic_version == 2)
+		return probe_gicv2(fdt, node, p, err);
 
 	int n_rd = 1, len;
 	const fdt32_t *v = fdt_getprop(fdt, node, "#redistributor-regions", &len);
@@ -115,7 +154,8 @@ static int probe_timer(const void *fdt, struct platform *p, struct vtb_text *err
 	if (node < 0)
 		return err_fdt(err, "no timer node (compatible arm,armv8-timer)", node);
 
-	int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	unsigned version;
+	int gic = find_gic(fdt, &version);
 	int cells = 3, len;
 	const fdt32_t *ic = fdt_getprop(fdt, gic, "#interrupt-cells", &len);
 	if (ic && len == 4)

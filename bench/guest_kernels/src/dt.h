@@ -9,7 +9,9 @@
 #define DT_MAX_CPUS 64
 
 struct platform {
+	unsigned gic_version; /* 3: "arm,gic-v3"; 2: a GICv2 ("arm,cortex-a15-gic", "arm,gic-400", ...) */
 	uint64_t gicd, gicd_size;
+	uint64_t gicc, gicc_size; /* GICv2: the memory-mapped CPU interface (reg[1]) */
 	uint64_t gicr[DT_MAX_GICR], gicr_size[DT_MAX_GICR];
 	unsigned n_gicr;
 	uint64_t gicr_stride; /* 0: take it from GICR_TYPER.VLPIS */
