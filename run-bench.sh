@@ -17,6 +17,8 @@ cli_prog='run-bench'
 . scripts/lib/cli.sh
 # shellcheck source=scripts/run/options.sh
 . scripts/run/options.sh
+# shellcheck source=platform/lib/boot.sh
+. platform/lib/boot.sh
 # shellcheck source=scripts/run/build.sh
 . scripts/run/build.sh
 # shellcheck source=scripts/run/boot.sh

@@ -42,10 +42,12 @@ static void usage(FILE *to)
 		"  --variants NAME[=XEN-OPTIONS],... (default: stock, and direct with --with-direct)\n"
 		"  --no-trace (no traced boots) --boots K (untraced boots per variant, 1..64; default 5 for\n"
 		"  realtime on the emulated target, else 1) --runner local|lava (default local)\n"
+		"  --machine NAME (platform/machines/NAME.conf; another than virt-gicv3 is its own configuration)\n"
 		"manifest facts: --date UTC --host S --qemu S --cpu S --xen-sha256 H --guest-sha256 H\n"
 		"  --linux-kernel S --xen-build FILE (tracing/build-xen.sh's manifest)\n"
 		"  --xen-tree PATH --xen-describe S --xen-commit H --xen-dirty yes|no --xen-full-version V\n"
 		"  --xen-debian-package V --traced-boots S --server S (an imported capture's Xen and dom0)\n"
+		"  --machine-desc S (the emulated machine, e.g. 'virt-gicv3: virt, GICv3, cortex-a57')\n"
 		"RUN is a run directory; one made before raw/run.json is read from raw/variants.\n"
 		"nightly-verdict prints one line per variant and exits 3 if any is slower, or lost or\n"
 		"spurious ticks, or exits per delivered tick (traced boots, --base-run/--run) changed by\n"
@@ -91,7 +93,7 @@ static int cmd_init(int argc, char **argv)
 	const char *out = NULL;
 	run_params_default(&p);
 	enum { O_OUT = 1, O_ID, O_LABEL, O_TARGET, O_MODE, O_TICKS, O_STORM, O_PERIOD, O_RMIN, O_RMAX, O_SEED,
-	       O_GARGS, O_VARIANTS, O_DIRECT, O_NOTRACE, O_BOOTS, O_RUNNER };
+	       O_GARGS, O_VARIANTS, O_DIRECT, O_NOTRACE, O_BOOTS, O_RUNNER, O_MACHINE };
 	static const struct option opts[] = {
 		{"out", required_argument, 0, O_OUT},        {"run-id", required_argument, 0, O_ID},
 		{"label", required_argument, 0, O_LABEL},    {"target", required_argument, 0, O_TARGET},
@@ -101,7 +103,7 @@ static int cmd_init(int argc, char **argv)
 		{"seed", required_argument, 0, O_SEED},      {"guest-args", required_argument, 0, O_GARGS},
 		{"variants", required_argument, 0, O_VARIANTS}, {"with-direct", no_argument, 0, O_DIRECT},
 		{"no-trace", no_argument, 0, O_NOTRACE},     {"boots", required_argument, 0, O_BOOTS},
-		{"runner", required_argument, 0, O_RUNNER},
+		{"runner", required_argument, 0, O_RUNNER}, {"machine", required_argument, 0, O_MACHINE},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -123,6 +125,7 @@ static int cmd_init(int argc, char **argv)
 		case O_NOTRACE: p.traced = 0; break;
 		case O_BOOTS: p.boots = optarg; break;
 		case O_RUNNER: p.runner = optarg; break;
+		case O_MACHINE: p.machine = optarg; break;
 		default: return 2;
 		}
 	}
@@ -187,6 +190,7 @@ static int cmd_manifest(const struct run_model *m, const char *dir, int argc, ch
 		{"xen-commit", required_argument, 0, 'C'}, {"xen-dirty", required_argument, 0, 'y'},
 		{"xen-full-version", required_argument, 0, 'V'}, {"xen-debian-package", required_argument, 0, 'P'},
 		{"traced-boots", required_argument, 0, 't'}, {"server", required_argument, 0, 's'},
+		{"machine-desc", required_argument, 0, 'M'},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -207,6 +211,7 @@ static int cmd_manifest(const struct run_model *m, const char *dir, int argc, ch
 		case 'P': f.xen_debian_package = optarg; break;
 		case 't': f.traced_boots = optarg; break;
 		case 's': f.server = optarg; break;
+		case 'M': f.machine_desc = optarg; break;
 		default: return 2;
 		}
 	}

@@ -74,6 +74,9 @@ json_t *manifest_build(const struct run_model *m, const struct manifest_facts *f
 		snprintf(buf, sizeof(buf), "Xen/ARM server capture (tracing/dom0-run.sh): %s",
 			 f->server ? f->server : "?");
 		put(o, "platform", buf);
+	} else if (f->machine_desc) {
+		snprintf(buf, sizeof(buf), "emulated (%s)", f->machine_desc);
+		put(o, "platform", buf);
 	} else
 		put(o, "platform", "emulated (qemu-system-aarch64 virt, GICv3, cortex-a57)");
 	put(o, "platform_mode", run_model_string(m, "platform_mode"));

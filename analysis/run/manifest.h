@@ -22,6 +22,7 @@ struct manifest_facts {
 	const char *xen_tree, *xen_describe, *xen_commit, *xen_dirty, *xen_full_version, *xen_debian_package;
 	const char *traced_boots;     /* "yes", or why the traced boots were skipped */
 	const char *server;           /* imported capture: the server's Xen and dom0, from xl info */
+	const char *machine_desc;     /* the emulated machine (its description's name, board, GIC, CPU) */
 };
 
 /* manifest.json's document, or NULL with a one-line reason in err. */

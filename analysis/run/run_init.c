@@ -128,6 +128,8 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 		return run_fail(err, errlen, "--platform-mode must be deterministic or realtime"), NULL;
 	if (!one_of(p->target, "emulated", "native", "linux-dom0"))
 		return run_fail(err, errlen, "--target must be emulated, native or linux-dom0"), NULL;
+	if (p->machine && (!*p->machine || strspn(p->machine, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(p->machine)))
+		return run_fail(err, errlen, "--machine must be a machine description's name, not '%s'", p->machine), NULL;
 	if (!one_of(p->runner, "local", "lava", NULL))
 		return run_fail(err, errlen, "--runner must be local or lava"), NULL;
 	if (rmin > rmax)
@@ -165,8 +167,12 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 	 * lab's QEMU and LAVA's machine (its PCI network card, docs/lava.md)
 	 * are not this host's. Local keys keep their form. */
 	int lava = !strcmp(p->runner, "lava");
-	snprintf(key, sizeof(key), "%s %s %s%s", p->target, mode,
-		 json_string_value(json_object_get(storm, "guest_bootargs")), lava ? " runner=lava" : "");
+	/* Another machine (a GICv2 board) is another configuration; the default
+	 * machine keeps the old key. */
+	int other_machine = p->machine && strcmp(p->machine, "virt-gicv3") != 0;
+	snprintf(key, sizeof(key), "%s %s %s%s%s%s", p->target, mode,
+		 json_string_value(json_object_get(storm, "guest_bootargs")), lava ? " runner=lava" : "",
+		 other_machine ? " machine=" : "", other_machine ? p->machine : "");
 	unsigned long long boots = !strcmp(p->target, "emulated") && !strcmp(mode, "realtime") ? 5 : 1;
 	if (p->boots) {
 		char *end;
@@ -189,6 +195,8 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 		json_object_set_new(root, "boots", json_integer((json_int_t)boots));
 	if (lava)
 		json_object_set_new(root, "runner", json_string("lava"));
+	if (other_machine)
+		json_object_set_new(root, "machine", json_string(p->machine));
 	char why[256];
 	if (run_model_validate(root, why, sizeof(why))) {
 		run_fail(err, errlen, "%s", why);

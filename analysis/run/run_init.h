@@ -16,6 +16,7 @@ struct run_params {
 	int with_direct;      /* the build carries the direct-PPI series */
 	int traced;           /* each variant also gets a traced boot */
 	const char *runner;   /* "local" or "lava" (each boot a LAVA job) */
+	const char *machine;  /* machine description name (platform/machines/); NULL: the default */
 	const char *boots;    /* untraced boots per variant; NULL: the platform's default
 			       * (1 deterministic, where boots are byte-identical; 5 realtime
 			       * on the emulated target; 1 for native and linux-dom0) */

@@ -44,6 +44,10 @@ rb_write_manifest() { # work xen_img
     facts+=(--cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)")
   else
     cp "${xen_img%/*}/manifest" "$work/raw/xen-build-manifest"
+    # The machine every boot ran on, from its description (platform/machines/).
+    local mf
+    mf=$(vtb_machine_file)
+    facts+=(--machine-desc "$(sed -n 's/^name *= *//p' "$mf"): $(sed -n 's/^qemu *= *//p' "$mf") $(sed -n 's/^machine *= *//p' "$mf"), GICv$(sed -n 's/^gic *= *//p' "$mf"), $(sed -n 's/^cpu *= *//p' "$mf")")
     facts+=(--qemu "$(qemu-system-aarch64 --version | head -1)"
             --xen-sha256 "$(sha256sum < "$xen_img" | cut -c1-64)"
             --xen-build "$work/raw/xen-build-manifest")

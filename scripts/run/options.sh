@@ -195,6 +195,7 @@ rb_init_args() {
   [ -z "$variants_opt" ] || init_args+=(--variants "$variants_opt")
   [ "$trace" = 1 ] || init_args+=(--no-trace)
   [ "$runner" = local ] || init_args+=(--runner "$runner")
+  [ -z "${VTB_MACHINE:-}" ] || init_args+=(--machine "$(basename "${VTB_MACHINE%.conf}")")
   [ -z "$boots_opt" ] || init_args+=(--boots "$boots_opt")
   # The registry offers direct only when the build carries its series.
   if [ -n "${1:-}" ] && grep -qE '^series=(.*,)?direct-ppi(,|$)' "${1%/*}/manifest"; then
