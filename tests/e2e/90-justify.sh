@@ -72,7 +72,7 @@ tap_check "cover letter: the series' subjects" grep -qF "1/$n xen/arm: gic: add 
 tap_check "cover letter: the command that reproduces it" grep -qF "./run-bench.sh justify --no-deps -q --ticks $ticks" "$c"
 sha=$(jq -r '.xen_build.patch[0] | split(" ")[1]' "$um/manifest.json")
 tap_check "cover letter: patch hashes from manifest.json" grep -qF "$sha" "$c"
-tap_check "cover letter: the QEMU version" grep -qF "$(jq -r .qemu "$um/manifest.json" | cut -c1-30)" "$c"
+tap_check "cover letter: the QEMU version" grep -qF "$(jq -r .qemu "$um/manifest.json")" <<< "$(tr '\n' ' ' < "$c")"
 tap_check "cover letter: what was not measured" grep -q '^Not measured: real hardware' "$c"
 
 # Bad input: one line, the right exit status, nothing written.
@@ -103,7 +103,10 @@ tap_check "chromium screenshots the first screen" timeout 120 "${chrome[@]}" --s
 # A probe appended to a copy (the report itself carries no script) measures
 # the rendered page: where the verdict table lies, and each plot's size.
 probe=$j/.probe.html
-sed 's#</body></html>#<script>
+{
+  sed 's#</body></html>##' "$j/report.html"
+  cat <<'PROBE'
+<script>
 (function () {
   var t = document.querySelector("table"), r = t.getBoundingClientRect();
   var head = t.rows[0].cells, last = head[head.length - 1].textContent.trim();
@@ -111,7 +114,7 @@ sed 's#</body></html>#<script>
   for (var i = 0; i < svgs.length; i++) {
     var b = svgs[i].getBoundingClientRect();
     var drawn = svgs[i].querySelectorAll("path,polyline,polygon,rect,line").length;
-    if (!(b.width > 200 \&\& b.height > 100 \&\& drawn >= 5)) bad++;
+    if (!(b.width > 200 && b.height > 100 && drawn >= 5)) bad++;
   }
   var p = document.createElement("pre"); p.id = "probe";
   p.textContent = "PROBE top=" + Math.round(r.top) + " bottom=" + Math.round(r.bottom) + " viewport=" +
@@ -119,8 +122,10 @@ sed 's#</body></html>#<script>
     " figures=" + document.querySelectorAll("figure").length;
   document.body.appendChild(p);
 })();
-</script></body></html>#' "$j/report.html" > "$probe"
-line=$(timeout 120 "${chrome[@]}" --dump-dom "file://$probe" 2>/dev/null | grep -o 'PROBE [^<]*')
+</script></body></html>
+PROBE
+} > "$probe"
+line=$(timeout 120 "${chrome[@]}" --dump-dom "file://$probe" 2>/dev/null | grep -o 'PROBE top=[0-9-][^<]*')
 rm -f "$probe"
 tap_diag "rendered: ${line:-nothing}"
 val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$line"; }
