@@ -386,9 +386,9 @@ static char *cell_lat(const struct row *r, const char *which)
 	char *e = sg(est), *lo = sg(clo), *hi = sg(chi), *s;
 	/* deterministic ticks repeat exactly: the interval is the point */
 	if (clo == est && chi == est)
-		s = fmt("%s → %s, Δ %s (exact)", a, b, e);
+		s = fmt("%s → %s (Δ %s exact)", a, b, e);
 	else
-		s = fmt("%s → %s, Δ %s [%s, %s]", a, b, e, lo, hi);
+		s = fmt("%s → %s (Δ %s [%s, %s])", a, b, e, lo, hi);
 	free(a), free(b), free(e), free(lo), free(hi);
 	return s;
 }
@@ -442,6 +442,12 @@ static char *verdict(const struct row *r)
 	char *spur = NULL;
 	if (a->spurious || b->spurious)
 		spur = fmt(" (spurious: %lld, %lld)", a->spurious, b->spurious);
+	if (a->lost || b->lost) {
+		/* a lost tick decides; its lateness fills the latency columns */
+		char *s = fmt("%s%s", corr, spur ? spur : "");
+		free(corr), free(spur);
+		return s;
+	}
 	const char *v = json_string_value(json_object_get(r->cmp, "verdict"));
 	double d = num(r->cmp, "median_diff.estimate"), am = num(r->cmp, "a.median");
 	char *lat;
@@ -484,12 +490,11 @@ static void headline_table(struct rep_doc *d)
 
 static char *units_sentence(void)
 {
-	return fmt("Latency in counter ticks of the guest's virtual counter, deadline (CVAL) to the guest's "
-		   "handler; 1 tick = %g ns = %g guest instructions (deterministic mode: QEMU icount, "
-		   "1 instruction = 1 ns). Δ is direct minus stock, with its 95 %% bootstrap interval "
-		   "(vtb-compare; exact, hence zero-width, when the ticks repeat exactly). Exits and EL2 "
-		   "instructions are per tick window (one guest handler entry to the next; vtb-prof plugin, "
-		   "untraced boot), except beside dom0, where exits come from xentrace.",
+	return fmt("Latency: counter ticks from the deadline (CVAL) to the guest's handler; 1 tick = %g ns = %g "
+		   "guest instructions (deterministic mode, QEMU icount). Δ = direct − stock with its 95 %% "
+		   "bootstrap interval (vtb-compare), \"exact\" when ticks repeat exactly. Exits and EL2 "
+		   "instructions: per tick window of the untraced boot (vtb-prof plugin); beside dom0, exits "
+		   "from xentrace.",
 		   ns_per_tick, ns_per_tick);
 }
 
@@ -512,20 +517,16 @@ static char *race_sentence(void)
 			   "lost %lld of %lld deadlines (%lld spurious); direct lost %lld (%lld spurious). Stock masks "
 			   "the timer in the guest's own CNTV_CTL when it takes the PPI, and a guest that enables "
 			   "the timer before moving CVAL keeps that mask and misses the deadline; the direct path "
-			   "never masks.",
-			   r->a->lost, r->a->ticks, r->a->spurious, r->b->lost, r->b->spurious);
+			   "never masks.%s",
+			   r->a->lost, r->a->ticks, r->a->spurious, r->b->lost, r->b->spurious,
+			   r->b->spurious && !r->b->lost
+				   ? " Direct's spurious interrupts: enabling the timer while CVAL is still in the past "
+				     "raises the PPI at once, and the vGIC injects it without re-sampling the timer's "
+				     "level; the guest sees an interrupt whose condition is already gone, nothing is lost."
+				   : "");
 	return fmt("The unmask-before-move race (order=unmask-first): stock lost %lld of %lld ticks this run "
 		   "(%lld spurious); direct lost %lld (%lld spurious).",
 		   r->a->lost, r->a->ticks, r->a->spurious, r->b->lost, r->b->spurious);
-}
-
-/* The primary pair (stock, direct) of each scenario: its profile-compare. */
-static json_t *primary_pcmp(const struct scenario *s)
-{
-	for (int i = 0; i < nrows; i++)
-		if (rows[i].s == s && rows[i].kind == ROW_PAIR && !strcmp(rows[i].a->name, "stock"))
-			return rows[i].pcmp;
-	return NULL;
 }
 
 static double moved_change(json_t *pcmp, const char *fn)
@@ -539,77 +540,122 @@ static double moved_change(json_t *pcmp, const char *fn)
 	return 0; /* not in "moved": exactly unchanged */
 }
 
+/* A scenario's functions compare per tick only when both paths have the
+ * same tick windows: a lost tick or a spurious interrupt changes the count
+ * of windows, and a per-window mean then moves for that reason alone. */
+static const struct row *why_row(const struct scenario *s)
+{
+	for (int i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+		if (r->s == s && r->kind == ROW_PAIR && !strcmp(r->a->name, "stock") && r->pcmp)
+			return r;
+	}
+	return NULL;
+}
+
+static int same_windows(const struct row *r)
+{
+	return num(r->pcmp, "base.windows") == num(r->pcmp, "new.windows") && !r->a->lost && !r->b->lost &&
+	       !r->a->spurious && !r->b->spurious;
+}
+
 static void why_table(struct rep_doc *d)
 {
-	/* Candidates: every function that moved somewhere; ranked by its
-	 * largest |change| over the scenarios. */
 	const char *name[256];
 	double best[256];
-	int n = 0;
-	int cols[DOC_MAX_COLS - 1], nc = 0;
-	for (int i = 0; i < nscen && nc < DOC_MAX_COLS - 1; i++)
-		if (primary_pcmp(&scen[i]))
+	int n = 0, cols[DOC_MAX_COLS - 1], nc = 0;
+	char *left = fmt("%s", "");
+	for (int i = 0; i < nscen; i++) {
+		const struct row *r = why_row(&scen[i]);
+		if (!r)
+			continue;
+		if (!same_windows(r)) {
+			char *t = fmt("%s%s%s (%g and %g tick windows: lost ticks or spurious interrupts)", left,
+				      *left ? "; " : "", scen[i].name, num(r->pcmp, "base.windows"),
+				      num(r->pcmp, "new.windows"));
+			free(left);
+			left = t;
+			continue;
+		}
+		if (nc < DOC_MAX_COLS - 1)
 			cols[nc++] = i;
+	}
+	/* each scenario's largest movers (the "moved" list is ordered by
+	 * change), so every column shows its own story */
+	int per = nc ? (WHY_FUNCS + nc - 1) / nc : 0;
 	for (int c = 0; c < nc; c++) {
-		json_t *mv = json_object_get(primary_pcmp(&scen[cols[c]]), "moved"), *e;
+		json_t *mv = json_object_get(why_row(&scen[cols[c]])->pcmp, "moved"), *e;
+		double top[WHY_FUNCS];
+		const char *tn[WHY_FUNCS];
+		int nt = 0;
 		size_t i;
 		json_array_foreach(mv, i, e) {
 			const char *fn = json_string_value(json_object_get(e, "name"));
 			double ch = fabs(num(e, "change_per_tick"));
-			if (!fn)
+			if (!fn || isnan(ch))
 				continue;
 			int k;
-			for (k = 0; k < n && strcmp(name[k], fn); k++)
-				;
-			if (k == n) {
-				if (n == 256)
+			if (nt < per) {
+				k = nt++;
+			} else {
+				if (ch <= top[per - 1])
 					continue;
-				name[n] = fn;
-				best[n++] = 0;
+				k = per - 1;
 			}
-			if (ch > best[k])
-				best[k] = ch;
+			for (; k > 0 && top[k - 1] < ch; k--)
+				top[k] = top[k - 1], tn[k] = tn[k - 1];
+			top[k] = ch, tn[k] = fn;
+		}
+		for (int t = 0; t < nt; t++) {
+			int k;
+			for (k = 0; k < n && strcmp(name[k], tn[t]); k++)
+				;
+			if (k == n && n < 256)
+				name[n] = tn[t], best[n++] = 0;
+			if (k < n && top[t] > best[k])
+				best[k] = top[t];
 		}
 	}
 	if (!nc || !n) {
-		rep_doc_para(d, "No instruction profiles to compare (profiles are taken in deterministic mode only).");
-		return;
-	}
-	/* selection sort of the top WHY_FUNCS by best, then name */
-	int shown = n < WHY_FUNCS ? n : WHY_FUNCS;
-	for (int i = 0; i < shown; i++) {
-		int m = i;
-		for (int k = i + 1; k < n; k++)
-			if (best[k] > best[m] || (best[k] == best[m] && strcmp(name[k], name[m]) < 0))
-				m = k;
-		const char *tn = name[i];
-		double tb = best[i];
-		name[i] = name[m], best[i] = best[m];
-		name[m] = tn, best[m] = tb;
-	}
-	const char *head[DOC_MAX_COLS];
-	head[0] = "Xen function: Δ instructions per tick (direct − stock)";
-	for (int c = 0; c < nc; c++)
-		head[c + 1] = scen[cols[c]].info ? scen[cols[c]].info->title : scen[cols[c]].name;
-	rep_doc_table(d, nc + 1, head);
-	for (int i = 0; i < shown; i++) {
-		char *cells[DOC_MAX_COLS];
-		cells[0] = fmt("%s", name[i]);
-		for (int c = 0; c < nc; c++) {
-			double ch = moved_change(primary_pcmp(&scen[cols[c]]), name[i]);
-			cells[c + 1] = ch == 0 ? fmt("0") : fmt("%+.1f", ch);
+		rep_doc_para(d, "No pair of instruction profiles with the same tick windows to compare function by function.");
+	} else {
+		for (int i = 0; i < n; i++) { /* by largest change, then name */
+			int m = i;
+			for (int k = i + 1; k < n; k++)
+				if (best[k] > best[m] || (best[k] == best[m] && strcmp(name[k], name[m]) < 0))
+					m = k;
+			const char *tn = name[i];
+			double tb = best[i];
+			name[i] = name[m], best[i] = best[m];
+			name[m] = tn, best[m] = tb;
 		}
-		rep_doc_row(d, (const char *const *)cells);
+		const char *head[DOC_MAX_COLS];
+		head[0] = "Xen function (Δ instructions per tick, direct − stock)";
+		for (int c = 0; c < nc; c++)
+			head[c + 1] = scen[cols[c]].info ? scen[cols[c]].info->title : scen[cols[c]].name;
+		rep_doc_table(d, nc + 1, head);
+		for (int i = 0; i < n; i++) {
+			char *cells[DOC_MAX_COLS];
+			cells[0] = fmt("%s", name[i]);
+			for (int c = 0; c < nc; c++) {
+				double ch = moved_change(why_row(&scen[cols[c]])->pcmp, name[i]);
+				cells[c + 1] = ch == 0 ? fmt("0") : fmt("%+.1f", ch);
+			}
+			rep_doc_row(d, (const char *const *)cells);
+			for (int c = 0; c <= nc; c++)
+				free(cells[c]);
+		}
+		char *tot[DOC_MAX_COLS];
+		tot[0] = fmt("all of Xen (EL2 instructions per tick, mean)");
+		for (int c = 0; c < nc; c++)
+			tot[c + 1] = fmt("%+.1f", num(why_row(&scen[cols[c]])->pcmp, "el2_per_tick.mean.change"));
+		rep_doc_row(d, (const char *const *)tot);
 		for (int c = 0; c <= nc; c++)
-			free(cells[c]);
+			free(tot[c]);
 	}
-	char *tot[DOC_MAX_COLS];
-	tot[0] = fmt("all of Xen (EL2 per tick, mean)");
-	for (int c = 0; c < nc; c++)
-		tot[c + 1] = fmt("%+.1f", num(primary_pcmp(&scen[cols[c]]), "el2_per_tick.mean.change"));
-	rep_doc_row(d, (const char *const *)tot);
-	for (int c = 0; c <= nc; c++)
-		free(tot[c]);
+	if (*left)
+		rep_doc_para(d, "Not compared function by function: %s.", left);
+	free(left);
 }
 
 static void scenario_details(struct rep_doc *d, struct scenario *s)
@@ -920,7 +966,7 @@ static void build_doc(struct rep_doc *d)
 	}
 	rep_doc_heading(d, 1, "Why: the Xen functions whose instructions moved most");
 	rep_doc_para(d, "Per scenario, the stock/direct pair's instruction profiles compared function by function "
-			"(vtb-profile diff, profile-compare.json); the functions with the largest change in any scenario.");
+			"(vtb-profile diff, profile-compare.json): each scenario's largest changes, exact.");
 	why_table(d);
 	rep_doc_heading(d, 1, "The suite in plots");
 	char base[8300];
