@@ -5,6 +5,7 @@
 load dir.'/common.gp'
 
 set datafile separator "\t"
+set key autotitle columnheader
 set style fill solid 0.85 border -1
 set boxwidth 0.35
 set logscale y

@@ -79,6 +79,10 @@ tap_check "cover letter: what was not measured" grep -q '^Not measured: real har
 ./run-bench.sh justify --no-deps --scenarios nope --out "$out" > "$out/bad.txt" 2>&1
 tap_is "unknown scenario: exit 2" "$?" 2
 tap_is "unknown scenario: one line" "$(wc -l < "$out/bad.txt")" 1
+analysis/bin/vtb-justify report > /dev/null 2>&1
+tap_is "vtb-justify without a directory: exit 2" "$?" 2
+analysis/bin/vtb-justify frob "$j" > /dev/null 2>&1
+tap_is "vtb-justify with an unknown command: exit 2" "$?" 2
 bad=$out/damaged
 cp -r "$j" "$bad"
 rm "$bad/report.html" "$bad/cover-letter.txt"
