@@ -32,7 +32,8 @@
 #define MAX_SCEN 16
 #define MAX_ROWS 64
 #define MAX_VAR 12
-#define WHY_FUNCS 10
+#define WHY_FUNCS 8 /* per scenario, at most */
+#define WHY_PER_SCENARIO 4
 
 struct scen_info {
 	const char *name, *title, *what;
@@ -41,12 +42,12 @@ struct scen_info {
 /* The scenarios scripts/run/justify.sh knows how to run; how each is run is
  * the shell's, what it means is said here once. */
 static const struct scen_info known[] = {
-	{ "idle", "guest idles (WFI)", "periodic deadlines 100 us apart; the guest waits in WFI between ticks" },
-	{ "spin", "guest spins", "periodic deadlines 100 us apart; the guest busy-polls with IRQs unmasked" },
-	{ "back-to-back", "back-to-back deadlines", "each deadline armed as soon as the last tick is handled; the guest spins" },
+	{ "idle", "idle in WFI", "periodic deadlines 100 us apart; the guest waits in WFI between ticks" },
+	{ "spin", "spinning", "periodic deadlines 100 us apart; the guest busy-polls with IRQs unmasked" },
+	{ "back-to-back", "back-to-back", "each deadline armed as soon as the last tick is handled; the guest spins" },
 	{ "random", "random deadlines", "deadlines 20-200 us apart (seed 3); the guest waits in WFI" },
-	{ "2vcpu", "2 vCPUs on 1 pCPU", "two vCPUs of one domain time-share the one pCPU, each with its own timer (dom0_max_vcpus=2, cpus=2)" },
-	{ "unmask-first", "unmask-before-move race", "the guest enables the timer while CVAL still holds the passed deadline, then moves CVAL (order=unmask-first)" },
+	{ "2vcpu", "2 vCPUs, 1 pCPU", "two vCPUs of one domain time-share the one pCPU, each with its own timer (dom0_max_vcpus=2, cpus=2)" },
+	{ "unmask-first", "unmask-first race", "the guest enables the timer while CVAL still holds the passed deadline, then moves CVAL (order=unmask-first)" },
 };
 
 struct vfig {
@@ -322,7 +323,7 @@ static void build_rows(void)
 			r->a = &s->ta;
 			r->b = &s->tb;
 			r->cmp = s->tcmp;
-			xsnprintf(r->label, sizeof(r->label), "%s, beside a Linux dom0", title);
+			xsnprintf(r->label, sizeof(r->label), "%s, beside Linux dom0", title);
 		}
 	}
 }
@@ -386,9 +387,9 @@ static char *cell_lat(const struct row *r, const char *which)
 	char *e = sg(est), *lo = sg(clo), *hi = sg(chi), *s;
 	/* deterministic ticks repeat exactly: the interval is the point */
 	if (clo == est && chi == est)
-		s = fmt("%s → %s (Δ %s exact)", a, b, e);
+		s = fmt("%s → %s (%s)", a, b, e);
 	else
-		s = fmt("%s → %s (Δ %s [%s, %s])", a, b, e, lo, hi);
+		s = fmt("%s → %s (%s [%s, %s])", a, b, e, lo, hi);
 	free(a), free(b), free(e), free(lo), free(hi);
 	return s;
 }
@@ -436,7 +437,7 @@ static char *verdict(const struct row *r)
 	else if (a->lost && b->lost)
 		corr = fmt("both lose ticks (%s %lld, %s %lld of %lld)", a->name, a->lost, b->name, b->lost, a->ticks);
 	else if (!a->spurious && !b->spurious && !a->other && !b->other)
-		corr = fmt("both correct");
+		corr = NULL; /* both correct: the counts column says so */
 	else
 		corr = fmt("nothing lost");
 	char *spur = NULL;
@@ -456,13 +457,14 @@ static char *verdict(const struct row *r)
 	else if (!strcmp(v, "identical"))
 		lat = fmt("latency identical");
 	else if (!strcmp(v, "faster") || !strcmp(v, "slower"))
-		lat = fmt("%s p50 %.0f ticks (%.1f %%) %s", b->name, fabs(d), am ? fabs(100 * d / am) : NAN, v);
+		lat = fmt("%s %s by %.0f ticks (%.1f %%)", b->name, v, fabs(d), am ? fabs(100 * d / am) : NAN);
 	else
 		lat = fmt("p50 %s (%+.0f ticks)", v, d);
 	char *cost = NULL;
 	if (r->kind != ROW_DOM0 && !isnan(a->el2) && !isnan(b->el2))
-		cost = fmt("; %.0f %s EL2 instr/tick", fabs(b->el2 - a->el2), b->el2 > a->el2 ? "more" : "fewer");
-	char *s = fmt("%s%s; %s%s", corr, spur ? spur : "", lat, cost ? cost : "");
+		cost = fmt(", %.0f %s EL2 instructions", fabs(b->el2 - a->el2), b->el2 > a->el2 ? "more" : "fewer");
+	char *s = corr ? fmt("%s%s; %s%s", corr, spur ? spur : "", lat, cost ? cost : "")
+		       : fmt("%s%s%s", spur ? "nothing lost; " : "", lat, cost ? cost : "");
 	free(corr), free(spur), free(lat), free(cost);
 	return s;
 }
@@ -470,8 +472,8 @@ static char *verdict(const struct row *r)
 /* ---- the report ---- */
 
 static const char *row_head[] = {
-	"scenario", "lost/spurious/other, stock · direct", "p50 ticks, stock → direct, Δ [95 % CI]",
-	"p99 ticks, stock → direct, Δ [95 % CI]", "exits / tick", "EL2 instr / tick", "verdict",
+	"scenario", "lost/spurious/other stock · direct", "p50 ticks stock → direct",
+	"p99 ticks stock → direct", "exits / tick", "EL2 instr. / tick", "verdict",
 };
 #define NCOL 7
 
@@ -490,11 +492,9 @@ static void headline_table(struct rep_doc *d)
 
 static char *units_sentence(void)
 {
-	return fmt("Latency: counter ticks from the deadline (CVAL) to the guest's handler; 1 tick = %g ns = %g "
-		   "guest instructions (deterministic mode, QEMU icount). Δ = direct − stock with its 95 %% "
-		   "bootstrap interval (vtb-compare), \"exact\" when ticks repeat exactly. Exits and EL2 "
-		   "instructions: per tick window of the untraced boot (vtb-prof plugin); beside dom0, exits "
-		   "from xentrace.",
+	return fmt("Latency in counter ticks, deadline (CVAL) to guest handler: 1 tick = %g ns = %g guest "
+		   "instructions (deterministic mode). (direct − stock [95 %% CI], the CI left out when exact.) "
+		   "Exits, EL2 instructions: per tick window (vtb-prof; beside dom0, exits from xentrace).",
 		   ns_per_tick, ns_per_tick);
 }
 
@@ -582,7 +582,7 @@ static void why_table(struct rep_doc *d)
 	}
 	/* each scenario's largest movers (the "moved" list is ordered by
 	 * change), so every column shows its own story */
-	int per = nc ? (WHY_FUNCS + nc - 1) / nc : 0;
+	int per = WHY_PER_SCENARIO;
 	for (int c = 0; c < nc; c++) {
 		json_t *mv = json_object_get(why_row(&scen[cols[c]])->pcmp, "moved"), *e;
 		double top[WHY_FUNCS];

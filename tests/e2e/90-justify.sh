@@ -42,19 +42,19 @@ sc=$j/scenarios/spin
 a50=$(jq -r .a.median "$sc/compare.json") b50=$(jq -r .b.median "$sc/compare.json")
 d50=$(jq -r .median_diff.estimate "$sc/compare.json")
 tap_check "spin row: p50 stock -> direct and the difference from compare.json ($a50 -> $b50, $d50)" \
-  grep -qF "$a50 → $b50 (Δ $([ "${d50#-}" = "$d50" ] && echo +)$d50" <<< "$(row 'guest spins')"
+  grep -qF "$a50 → $b50 ($([ "${d50#-}" = "$d50" ] && echo +)$d50" <<< "$(row 'spinning')"
 ea=$(jq -r '.el2_per_tick.mean | round' "$sc/stock/profile/profile.json")
 eb=$(jq -r '.el2_per_tick.mean | round' "$sc/direct/profile/profile.json")
-tap_check "spin row: EL2 instructions per tick from profile.json ($ea -> $eb)" grep -qF "| $ea → $eb |" <<< "$(row 'guest spins')"
+tap_check "spin row: EL2 instructions per tick from profile.json ($ea -> $eb)" grep -qF "| $ea → $eb |" <<< "$(row 'spinning')"
 um=$j/scenarios/unmask-first
 read -r sl ss < <(jq -r '[.counts.lost, .counts.spurious] | @tsv' "$um/stock/summary.json")
 read -r dl ds < <(jq -r '[.counts.lost, .counts.spurious] | @tsv' "$um/direct/summary.json")
 tap_check "race row: lost/spurious/other of both paths from summary.json" \
-  grep -qF "| $sl/$ss/0 · $dl/$ds/0 |" <<< "$(row 'unmask-before-move race')"
+  grep -qF "| $sl/$ss/0 · $dl/$ds/0 |" <<< "$(row 'unmask-first race')"
 if [ "$sl" -gt 0 ]; then
   tap_check "the race has its own line: stock loses $sl of $ticks ticks" \
     grep -q "^The unmask-before-move race: stock Xen LOSES TICKS. With order=unmask-first, stock lost $sl of $ticks deadlines" "$j/report.md"
-  tap_check "and its verdict says so" grep -qF "stock LOSES $sl of $ticks ticks; direct loses" <<< "$(row 'unmask-before-move race')"
+  tap_check "and its verdict says so" grep -qF "stock LOSES $sl of $ticks ticks; direct loses" <<< "$(row 'unmask-first race')"
 else
   tap_check "the race has its own line with the counts" grep -q "^The unmask-before-move race (order=unmask-first): stock lost 0 of $ticks" "$j/report.md"
 fi
