@@ -5,12 +5,13 @@
 #   make bench      performance figures of our own tools (not timed tests)
 #   make fuzz       fuzz the parsers (ASan/UBSan)
 #   make soak       correctness matrix of both delivery paths, 10^6 ticks a cell (hours)
+#   make justify    the patch-justification suite with its defaults (docs/justify.md; minutes)
 #   make aa-series  realtime A/A: SERIES_N nightlies of an unchanged Xen, verdict counts (minutes)
 #   make planted-series  realtime: SERIES_N nightlies of a Xen with a planted regression against
 #                   one unchanged baseline, after a calibration: detection rate and MDE (minutes)
 SUBDIRS := lib platform/machine analysis profiler bench/guest_kernels bench
 
-.PHONY: all test unit-test e2e-test bench fuzz soak clean deps aa-series planted-series
+.PHONY: all test unit-test e2e-test bench fuzz soak justify clean deps aa-series planted-series
 all:
 	@for d in $(SUBDIRS); do $(MAKE) --no-print-directory -C $$d all || exit 1; done
 
@@ -32,6 +33,12 @@ bench: all
 
 fuzz:
 	$(MAKE) --no-print-directory -C analysis fuzz
+
+# Every scenario on every variant: one report and the cover letter
+# (results/<date>-justify/; JUSTIFY_ARGS adds options, e.g. --ticks 20000).
+JUSTIFY_ARGS ?=
+justify: all
+	./run-bench.sh justify $(JUSTIFY_ARGS)
 
 SOAK_TICKS ?= 1000000
 soak: all

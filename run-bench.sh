@@ -41,6 +41,8 @@ cli_prog='run-bench'
 . scripts/run/import.sh
 # shellcheck source=scripts/run/lava.sh
 . scripts/run/lava.sh
+# shellcheck source=scripts/run/justify.sh
+. scripts/run/justify.sh
 
 rb_step() { [ "$quiet" = 1 ] || printf '==> %s\n' "$*" >&2; }
 
@@ -57,4 +59,5 @@ case "$cmd" in
   compare) rb_cmd_compare "${positional[@]}" ;;
   report) rb_cmd_report "${positional[0]}" ;;
   import) rb_do_import "${positional[@]}" ;;
+  justify) rb_do_justify ;;
 esac

@@ -16,6 +16,9 @@ usage: ./run-bench.sh [run] [options]        run the benchmark (default)
        ./run-bench.sh report RUN             re-draw plots and the report of a kept run
        ./run-bench.sh import [NAME=]DIR...   import tracing/dom0-run.sh captures (one per
                                              variant) from a Xen/ARM server (docs/server.md)
+       ./run-bench.sh justify [options]      the patch-justification suite: every scenario on
+                                             every variant, one verdict table, report and
+                                             cover-letter.txt (docs/justify.md; --scenarios LIST)
        ./run-bench.sh --help
 
 A run boots real Xen on emulated arm64 (QEMU) once per variant (delivery
@@ -110,7 +113,8 @@ USAGE
 # rb_parse_options "$@": sets cmd and the option globals below.
 rb_parse_options() {
   cmd=run
-  case "${1:-}" in run|nightly|calibrate|compare|report|import) cmd=$1; shift ;; esac
+  case "${1:-}" in run|nightly|calibrate|compare|report|import|justify) cmd=$1; shift ;; esac
+  justify_command="./run-bench.sh $cmd${*:+ $*}" scenarios_opt=""
   ticks=2000 storm=periodic period_ns=100000 rmin_ns=20000 rmax_ns=200000 seed=1
   guest_args="" platform_mode=deterministic timeout=900 xen_src="" patches=()
   out_root=$top/results run_id="" label="" do_deps=1 quiet=0 variants_opt=""
@@ -126,6 +130,7 @@ rb_parse_options() {
       --rmax-ns) cli_need_value "$@"; rmax_ns=$2; shift ;;
       --seed) cli_need_value "$@"; seed=$2; shift ;;
       --guest-args) cli_need_value "$@"; guest_args=$2; shift ;;
+      --scenarios) cli_need_value "$@"; scenarios_opt=$2; shift ;;
       --variants) cli_need_value "$@"; variants_opt=$2; shift ;;
       --platform-mode) cli_need_value "$@"; platform_mode=$2; shift ;;
       --target) cli_need_value "$@"; target=$2; shift ;;
@@ -173,7 +178,7 @@ rb_parse_options() {
     elif [ -z "$variants_opt" ] && [ "$project_patches" = 0 ]; then label=stock
     fi
   fi
-  [ -n "$label" ] || label=$(case "$cmd" in nightly|calibrate|import) echo "$cmd" ;; *) [ "$target" = emulated ] && echo ab || echo "$target" ;; esac)
+  [ -n "$label" ] || label=$(case "$cmd" in nightly|calibrate|import|justify) echo "$cmd" ;; *) [ "$target" = emulated ] && echo ab || echo "$target" ;; esac)
   compare_out=""
   [ "$cmd" != compare ] || [ "$out_root" = "$top/results" ] || compare_out=$out_root
   case "$cmd" in
