@@ -16,6 +16,15 @@ rb_boot_variant() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
   rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
+  # The KVM reference rows boot no Xen: the machine's own Linux runs the
+  # guest under KVM (platform/kvm, docs/kvm.md); no profile, no traced boot.
+  case "$name" in kvm-nvhe|kvm-vhe)
+    [ "$runner" != lava ] || cli_die "[$name] the KVM rows run on the local runner only"
+    rb_step "[$name] booting Linux with KVM at EL2 + storm guest under vtb-kvm-vmm: $mode, $ticks ticks, $storm"
+    ./platform/kvm/run.sh --variant "$name" --bootargs "$bootargs" --mode "$mode" --timeout "$timeout" \
+      --log "$work/raw/$name/console.log" || cli_die "[$name] KVM run failed"
+    rb_analyse_variant "$work" "$name"; return ;;
+  esac
   rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
   # The instruction profile rides on the measured boot: the plugin only
   # counts, and leaves every deterministic figure byte-identical (docs/profiler.md).
@@ -51,6 +60,7 @@ rb_boot_native() { # work
 # <name>/traced/, the trace analysis to <name>/trace-summary.json.
 rb_boot_traced() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
+  case "$name" in kvm-nvhe|kvm-vhe) return 0 ;; esac # no xentrace under KVM (docs/kvm.md)
   rb_boot_facts "$work" "$name"
   rb_step "[$name] traced boot: Linux dom0 + xentrace, storm guest as an xl domU"
   ./platform/dom0/run-dom0-capture.sh --raw "$work/raw/$name-traced" --guest bench/guest_kernels/build/vtb-guest.img \
