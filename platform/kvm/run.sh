@@ -20,6 +20,9 @@ usage: platform/kvm/run.sh --variant kvm-nvhe|kvm-vhe --log FILE [options]
   --timeout SEC      wall-clock watchdog (default 600)
   --plugin SPEC      TCG plugin, QEMU's form SO[,NAME=VALUE...] (repeatable)
   --guest IMG        storm guest image (default bench/guest_kernels/build/vtb-guest.img)
+  --trace            the traced boot: the host kernel's KVM trace points are
+                     recorded during the guest and printed after it ("@KT"
+                     lines, read by platform/kvm/build/vtb-kvm-exits)
 Exit: 0 the guest ran under KVM and powered off ("guest done rc=0"); 1 the
 run failed (one line on stderr says why; the log is kept); 2 bad usage.
 USAGE
@@ -29,7 +32,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cli_prog=kvm
 . "$top/scripts/lib/cli.sh"
 . "$top/platform/lib/boot.sh"
-variant="" log="" bootargs="" mode=deterministic smp=1 timeout=600 plugins=() guest=()
+variant="" log="" bootargs="" mode=deterministic smp=1 timeout=600 plugins=() guest=() trace=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --timeout) cli_need_value "$@"; cli_uint "$1" "$2"; timeout=$2; shift ;;
     --plugin) cli_need_value "$@"; plugins+=("$2"); shift ;;
     --guest) cli_need_value "$@"; guest=(--guest "$(cli_abs "$2")"); shift ;;
+    --trace) trace=1 ;;
     *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -66,6 +70,7 @@ dir=$("$top/platform/kvm/build-initramfs.sh" -q "${guest[@]}" | tail -1) || cli_
 # no address randomisation, no page allocator shuffling, no PL031 RTC.
 kargs="console=ttyAMA0 quiet loglevel=0 panic=-1 rdinit=/init nokaslr norandmaps"
 kargs+=" randomize_kstack_offset=off page_alloc.shuffle=0 initcall_blacklist=pl031_driver_init"
+[ "$trace" = 0 ] || kargs+=" vtb.trace=1"
 kargs+=" vtb.args=\"$bootargs\""
 emu=(--mode "$mode" --el2 on --kernel "$dir/Image" --initrd "$dir/initramfs.cpio.gz" --bootargs "$kargs")
 [ "$mode" = realtime ] && emu+=(--smp "$smp")
@@ -83,3 +88,4 @@ line=$(tr -d '\r' < "$log" | grep -a 'VTB-KVM: FAIL' | head -1 || true)
 [ -z "$line" ] || cli_die "$line (log: $log)"
 [ "$got" = "$want" ] || cli_die "$variant wants KVM in $want mode, the host kernel says '${got:-nothing}' (log: $log)"
 grep -aq 'VTB-KVM: guest done rc=0' "$log" || cli_die "the guest did not report completion (log: $log)"
+[ "$trace" = 0 ] || grep -aq '^@KT-END' "$log" || cli_die "the traced boot printed no complete trace (log: $log)"

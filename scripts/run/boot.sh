@@ -17,7 +17,7 @@ rb_boot_variant() { # work name xen_img
   rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
   # The KVM reference rows boot no Xen: the machine's own Linux runs the
-  # guest under KVM (platform/kvm, docs/kvm.md); no profile, no traced boot.
+  # guest under KVM (platform/kvm, docs/kvm.md); no profile.
   case "$name" in kvm-nvhe|kvm-vhe)
     [ "$runner" != lava ] || cli_die "[$name] the KVM rows run on the local runner only"
     rb_step "[$name] booting Linux with KVM at EL2 + storm guest under vtb-kvm-vmm: $mode, $ticks ticks, $storm"
@@ -60,7 +60,13 @@ rb_boot_native() { # work
 # <name>/traced/, the trace analysis to <name>/trace-summary.json.
 rb_boot_traced() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
-  case "$name" in kvm-nvhe|kvm-vhe) return 0 ;; esac # no xentrace under KVM (docs/kvm.md)
+  case "$name" in kvm-nvhe|kvm-vhe) # KVM's own trace points, not xentrace (docs/kvm.md)
+    rb_step "[$name] traced boot: the host kernel's KVM trace points"
+    ./platform/kvm/traced.sh --variant "$name" --raw "$work/raw/$name-kvmtrace" --out "$work/$name" \
+      --bootargs "$("$vtbrun" get "$work" guest_bootargs)" --mode "$("$vtbrun" get "$work" platform_mode)" \
+      --timeout "$timeout" || cli_die "[$name] traced boot failed"
+    return 0 ;;
+  esac
   rb_boot_facts "$work" "$name"
   rb_step "[$name] traced boot: Linux dom0 + xentrace, storm guest as an xl domU"
   ./platform/dom0/run-dom0-capture.sh --raw "$work/raw/$name-traced" --guest bench/guest_kernels/build/vtb-guest.img \
