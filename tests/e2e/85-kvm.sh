@@ -56,6 +56,28 @@ tap_check "kvm-nvhe: a second deterministic boot" boot kvm-nvhe kvm-nvhe-2
 tap_check "two deterministic boots print byte-identical consoles" cmp "$work/kvm-nvhe.log" "$work/kvm-nvhe-2.log"
 tap_check "nVHE and VHE differ (two machines, not one)" bash -c "! cmp -s '$work/kvm-nvhe.log' '$work/kvm-vhe.log'"
 
+# Exits per tick from the host kernel's trace points (docs/kvm.md): WFI
+# storm, every tick one trapped WFI; the watchdog's re-arms are sysreg exits.
+tap_check "kvm-nvhe: the traced boot runs and its trace is counted" \
+  "$top/platform/kvm/traced.sh" --variant kvm-nvhe --bootargs "ticks=300" --timeout 300 \
+  --raw "$work/traced-raw" --out "$work/traced"
+t=$work/traced/trace-summary.json
+tap_is "traced: the guest's own figures of that boot: 300 taken, 0 lost" \
+  "$(jq -r '[.counts.taken, .counts.lost] | @tsv' "$work/traced/traced/summary.json" 2>/dev/null)" "$(printf '300\t0')"
+tap_is "traced: one WFI exit per tick in the storm window, no vtimer IRQ exit" \
+  "$(jq -r '.vcpus[0].exits.by_reason | [.sync_wfx, .irq_vtimer] | @tsv' "$t" 2>/dev/null)" "$(printf '300\t0')"
+tap_is "traced: the report's reader accepts it (schema, guest vCPU, ticks from the guest)" \
+  "$(jq -r '[.schema, .guest.vcpu, .vcpus[0].id, .vcpus[0].ticks.guest_taken] | @tsv' "$t" 2>/dev/null)" \
+  "$(printf 'vtb-xentrace-summary/2\tkvm-v0\tkvm-v0\t300')"
+tap_is "traced: the console's exits are outside the window" \
+  "$(jq -r '.vcpus[0].exits_outside_window.by_reason.sync_dabt > 1000' "$t" 2>/dev/null)" true
+# A cut trace is refused with one line.
+sed '/^@KT-END/d' "$work/traced-raw/console.log" > "$work/cut.log"
+rc=0; err=$("$top/platform/kvm/bin/vtb-kvm-exits" --log "$work/cut.log" --guest-summary "$work/traced/traced/summary.json" \
+  --out "$work/cut.json" 2>&1) || rc=$?
+tap_is "vtb-kvm-exits: a trace without @KT-END is refused (exit 1, one line, nothing written)" \
+  "$rc $(wc -l <<< "$err") $([ -e "$work/cut.json" ] && echo written || echo none)" "1 1 none"
+
 # The run model knows the rows: no Xen options, asked for by name only.
 m=$("$vtbrun" init --out - --run-id t --with-direct --variants stock,direct,kvm-nvhe,kvm-vhe 2>/dev/null || true)
 tap_is "vtb-run: the four rows with their Xen options" \
