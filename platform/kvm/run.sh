@@ -82,6 +82,10 @@ for p in "${plugins[@]}"; do
 done
 vtb_qemu_argv qemu "${emu[@]}" || exit 2
 mkdir -p "$(dirname "$log")"
+# What ran, beside the log (the run's manifest knows no KVM host): the
+# host's inputs and the machine's argv.
+{ cat "$dir/manifest"; echo "variant=$variant"; echo "machine=$machine"
+  printf 'qemu_argv='; printf '%q ' "${qemu[@]}"; echo; } > "${log%.log}.kvm-host"
 vtb_boot "$timeout" "$log" "$log" -- "${qemu[@]}" || cli_die "$vtb_boot_why (log: $log)"
 got=$(tr -d '\r' < "$log" | sed -n 's/^VTB-KVM: kvm mode=//p' | head -1)
 line=$(tr -d '\r' < "$log" | grep -a 'VTB-KVM: FAIL' | head -1 || true)
