@@ -14,7 +14,8 @@
  * (tracing/patches: vtimer_delivery=). Stock needs no patch; direct needs the
  * direct-PPI series. The kvm-* rows boot no Xen but KVM in the machine's own
  * Linux (platform/kvm, docs/kvm.md): asked for by name, never by default. A
- * registered name given without '=' gets its registered options. */
+ * registered name given without '=' gets its registered options when the
+ * build has the series (a Xen without it knows no vtimer_delivery=). */
 static const struct {
 	const char *name, *xen_options;
 	int needs_direct, by_default;
@@ -25,8 +26,10 @@ static const struct {
 	{"kvm-vhe", "", 0, 0},
 };
 
-static const char *registered_options(const char *name)
+static const char *registered_options(const char *name, int with_direct)
 {
+	if (!with_direct)
+		return "";
 	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
 		if (!strcmp(registry[i].name, name))
 			return registry[i].xen_options;
@@ -62,8 +65,8 @@ static int one_of(const char *s, const char *a, const char *b, const char *c)
 }
 
 /* "stock=opts,direct=opts" -> [{name, xen_options}]; a name without '=' has
- * no options. */
-static json_t *parse_variant_list(const char *list, char *err, size_t errlen)
+ * its registered options (registered_options), or none. */
+static json_t *parse_variant_list(const char *list, int with_direct, char *err, size_t errlen)
 {
 	json_t *vs = json_array();
 	char *copy = strdup(list), *save = NULL;
@@ -76,7 +79,7 @@ static json_t *parse_variant_list(const char *list, char *err, size_t errlen)
 			goto bad;
 		}
 		json_array_append_new(vs, json_pack("{s:s, s:s}", "name", item, "xen_options",
-						    eq ? eq + 1 : registered_options(item)));
+						    eq ? eq + 1 : registered_options(item, with_direct)));
 	}
 	free(copy);
 	if (json_array_size(vs) == 0) {
@@ -161,7 +164,7 @@ json_t *run_init_build(const struct run_params *p, char *err, size_t errlen)
 	    strspn(p->label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(p->label))
 		return run_fail(err, errlen, "--label may hold letters, digits, '.', '_' and '-' only"), NULL;
 
-	json_t *vs = p->variants && strcmp(p->target, "native") ? parse_variant_list(p->variants, err, errlen)
+	json_t *vs = p->variants && strcmp(p->target, "native") ? parse_variant_list(p->variants, p->with_direct, err, errlen)
 								 : default_variants(p);
 	if (!vs)
 		return NULL;

@@ -45,7 +45,7 @@ What to compare:
                        stock=vtimer_delivery=software,direct=vtimer_delivery=direct;
                        just stock when the direct-PPI series is absent.
                        A registered name without '=' gets its registered
-                       options. kvm-nvhe and kvm-vhe are the KVM/arm64
+                       options (with the series). kvm-nvhe and kvm-vhe are the KVM/arm64
                        reference rows: no Xen, the same guest under KVM in the
                        machine's own Linux (nVHE on cortex-a57, VHE on -cpu
                        max), run by a minimal VMM (platform/kvm, docs/kvm.md)
