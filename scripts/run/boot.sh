@@ -16,6 +16,15 @@ rb_boot_variant() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
   rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
+  # The KVM reference rows boot no Xen: the machine's own Linux runs the
+  # guest under KVM (platform/kvm, docs/kvm.md); no profile.
+  case "$name" in kvm-nvhe|kvm-vhe)
+    [ "$runner" != lava ] || cli_die "[$name] the KVM rows run on the local runner only"
+    rb_step "[$name] booting Linux with KVM at EL2 + storm guest under vtb-kvm-vmm: $mode, $ticks ticks, $storm"
+    ./platform/kvm/run.sh --variant "$name" --bootargs "$bootargs" --mode "$mode" --timeout "$timeout" \
+      --log "$work/raw/$name/console.log" || cli_die "[$name] KVM run failed"
+    rb_analyse_variant "$work" "$name"; return ;;
+  esac
   rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
   # The instruction profile rides on the measured boot: the plugin only
   # counts, and leaves every deterministic figure byte-identical (docs/profiler.md).
@@ -51,6 +60,13 @@ rb_boot_native() { # work
 # <name>/traced/, the trace analysis to <name>/trace-summary.json.
 rb_boot_traced() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
+  case "$name" in kvm-nvhe|kvm-vhe) # KVM's own trace points, not xentrace (docs/kvm.md)
+    rb_step "[$name] traced boot: the host kernel's KVM trace points"
+    ./platform/kvm/traced.sh --variant "$name" --raw "$work/raw/$name-kvmtrace" --out "$work/$name" \
+      --bootargs "$("$vtbrun" get "$work" guest_bootargs)" --mode "$("$vtbrun" get "$work" platform_mode)" \
+      --timeout "$timeout" || cli_die "[$name] traced boot failed"
+    return 0 ;;
+  esac
   rb_boot_facts "$work" "$name"
   if [ "$runner" = lava ]; then rb_lava_traced_boot "$work" "$name" "$xen_img" "$opts" "$bootargs" "$mode"; else
   rb_step "[$name] traced boot: Linux dom0 + xentrace, storm guest as an xl domU"

@@ -46,7 +46,12 @@ What to compare:
                        pair (B measured against A). Default: the delivery
                        paths the build supports,
                        stock=vtimer_delivery=software,direct=vtimer_delivery=direct;
-                       just stock when the direct-PPI series is absent
+                       just stock when the direct-PPI series is absent.
+                       A registered name without '=' gets its registered
+                       options (with the series). kvm-nvhe and kvm-vhe are the KVM/arm64
+                       reference rows: no Xen, the same guest under KVM in the
+                       machine's own Linux (nVHE on cortex-a57, VHE on -cpu
+                       max), run by a minimal VMM (platform/kvm, docs/kvm.md)
   --xen-src PATH       build this Xen tree instead of Debian's xen package
   --patch FILE         apply FILE to Xen after the project's series (repeatable)
   --no-project-patches build Xen without the project's patch series

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Build the KVM host of the kvm-* variants (docs/kvm.md): Debian's arm64
+# cloud kernel (raw Image, CONFIG_KVM=y) and an initramfs holding
+# busybox-static, the minimal VMM (platform/kvm/build/vtb-kvm-vmm), the
+# bare-metal storm guest (bench/guest_kernels/build/vtb-guest.img) and
+# platform/kvm/init. Reproducible (fixed mtimes, owners, order) and cached
+# by input hash:
+#   build/kvm/kernel/<kernel .deb name>/Image
+#   build/kvm/<hash>/{Image,initramfs.cpio.gz,manifest}
+# Prints the build directory on its last line.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: platform/kvm/build-initramfs.sh [--guest IMG] [--debs DIR] [--build-dir DIR] [-q]
+  --guest IMG      the storm guest image (default bench/guest_kernels/build/vtb-guest.img,
+                   built with 'make -C bench/guest_kernels' when missing)
+  --debs DIR       arm64 .deb cache (default cache/debs)
+  --build-dir DIR  output root (default build/kvm)
+Prints the build directory (with Image and initramfs.cpio.gz) on its last line.
+USAGE
+}
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/platform/kvm
+debs=${VTB_CACHE:-$top/cache}/debs
+build_root=$top/build/kvm
+guest=""
+quiet=0
+cli_prog=kvm
+. "$top/scripts/lib/cli.sh"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --guest) cli_need_value "$@"; guest=$(cli_abs "$2"); shift ;;
+    --debs) cli_need_value "$@"; debs=$(cli_abs "$2"); shift ;;
+    --build-dir) cli_need_value "$@"; build_root=$(cli_abs "$2"); shift ;;
+    -q) quiet=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) cli_usage_error "unknown option '$1' (see --help)" ;;
+  esac
+  shift
+done
+log() { [ "$quiet" = 1 ] || echo "kvm: $*" >&2; }
+. "$top/platform/lib/kernel-image.sh"
+
+for t in dpkg-deb cpio gzip sha256sum; do
+  command -v "$t" >/dev/null || cli_die "missing host tool '$t'"
+done
+if [ -z "$guest" ]; then
+  guest=$top/bench/guest_kernels/build/vtb-guest.img
+  make -s -C "$top/bench/guest_kernels" all >&2 || cli_die "cannot build $guest (make -C bench/guest_kernels)"
+fi
+[ -f "$guest" ] || cli_die "--guest: no such file '$guest'"
+make -s -C "$here" all >&2 || cli_die "cannot build the VMM (make -C platform/kvm)"
+vmm=$here/build/vtb-kvm-vmm
+[ -d "$debs" ] || cli_die "no .deb cache '$debs' (run scripts/install-deps.sh)"
+bbdeb=$(ls "$debs"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -1 || true)
+[ -n "$bbdeb" ] || cli_die "no busybox-static arm64 .deb in $debs (run scripts/install-deps.sh)"
+kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
+[ -n "$kdeb" ] || cli_die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
+
+kname=$(basename "$kdeb" .deb)
+kdir=$build_root/kernel/$kname
+if [ ! -f "$kdir/Image" ]; then
+  log "unpacking $(basename "$kdeb")"
+  mkdir -p "$build_root/kernel"
+  kwork=$(mktemp -d "$build_root/kernel/.tmp.XXXXXX")
+  trap 'rm -rf "$kwork"' EXIT
+  dpkg-deb -x "$kdeb" "$kwork/x"
+  vmlinuz=$(ls "$kwork"/x/boot/vmlinuz-* 2>/dev/null | head -1)
+  [ -n "$vmlinuz" ] || cli_die "no /boot/vmlinuz-* in $(basename "$kdeb")"
+  mkdir -p "$kwork/out"
+  vtb_kernel_image "$vmlinuz" "$kwork/out/Image" || cli_die "cannot make the kernel Image"
+  basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$kwork/out/release"
+  # The kernel's symbols, for attributing a profile of the host (docs/kvm.md).
+  cp "$kwork"/x/boot/System.map-* "$kwork/out/System.map" 2>/dev/null || true
+  rm -rf "$kdir"
+  mv "$kwork/out" "$kdir"
+  rm -rf "$kwork"
+  trap - EXIT
+fi
+
+key=$( { sha256sum "$vmm" "$guest" "$here/init" "$here/build-initramfs.sh" | cut -c1-64
+         echo "$(basename "$bbdeb") $(stat -c %s "$bbdeb") $kname"
+       } | sha256sum | cut -c1-16)
+out=$build_root/$key
+if [ -f "$out/initramfs.cpio.gz" ]; then
+  log "cached build $key"
+  echo "$out"
+  exit 0
+fi
+
+mkdir -p "$build_root"
+work=$(mktemp -d "$build_root/.tmp-$key.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$work/bb" "$root"/{bin,proc,sys,dev,tmp} "$work/out"
+dpkg-deb -x "$bbdeb" "$work/bb"
+[ -x "$work/bb/bin/busybox" ] || cli_die "$(basename "$bbdeb") did not provide /bin/busybox"
+cp "$work/bb/bin/busybox" "$root/bin/busybox"
+install -m 0755 "$vmm" "$root/bin/vtb-kvm-vmm"
+install -m 0644 "$guest" "$root/vtb-guest.img"
+install -m 0755 "$here/init" "$root/init"
+(cd "$root" && find . -exec touch -h -d @0 {} + && find . -print0 | LC_ALL=C sort -z |
+   cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > "$work/out/initramfs.cpio.gz"
+ln -s "../kernel/$kname/Image" "$work/out/Image"
+{ echo "kernel_deb=$(basename "$kdeb")"; echo "kernel_release=$(cat "$kdir/release")"
+  echo "busybox_deb=$(basename "$bbdeb")"; echo "vmm_sha256=$(sha256sum "$vmm" | cut -c1-64)"
+  echo "guest_sha256=$(sha256sum "$guest" | cut -c1-64)"
+} > "$work/out/manifest"
+rm -rf "$out"
+mv "$work/out" "$out"
+log "built $key ($(du -h "$out/initramfs.cpio.gz" | cut -f1) initramfs)"
+echo "$out"
