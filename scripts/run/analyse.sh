@@ -77,6 +77,18 @@ rb_guest_console() {
   fi
 }
 
+# rb_analyse_kvm_traced RUN NAME: a KVM row's traced boot from its kept
+# console (raw/NAME-kvmtrace/, platform/kvm/traced.sh): the guest's own
+# figures and the exits per tick counted from the host kernel's trace points.
+rb_analyse_kvm_traced() {
+  local run=$1 name=$2 raw=$1/raw/$2-kvmtrace
+  "$bin/vtb-analyze" --log "$raw/console.log" --out-dir "$run/$name/traced" \
+    --platform-mode "$("$vtbrun" get "$run" platform_mode)" --label "$name-traced" >/dev/null \
+    || cli_die "[$name] analysis rejected the traced console log $raw/console.log"
+  "$top/platform/kvm/bin/vtb-kvm-exits" --log "$raw/console.log" --guest-summary "$run/$name/traced/summary.json" \
+    --out "$run/$name/trace-summary.json" >/dev/null || cli_die "[$name] the KVM trace analysis of $raw/console.log failed"
+}
+
 rb_analyse_traced() { # run_dir name
   local run=$1 name=$2 cap=$1/raw/$2-traced con check_run=$1
   rb_check_xen_options "$name" "$cap/serial.log" "$cap/xl-dmesg.txt"

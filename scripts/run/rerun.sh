@@ -129,6 +129,7 @@ rb_cmd_report() { # run
     if [ "$("$vtbrun" get "$r" target)" = server ]; then rb_analyse_capture "$r" "$n"; continue; fi
     rb_analyse_kept "$r" "$n"
     [ ! -d "$r/raw/$n-traced" ] || rb_analyse_traced "$r" "$n"
+    [ ! -d "$r/raw/$n-kvmtrace" ] || rb_analyse_kvm_traced "$r" "$n"
   done
   rb_compare_and_report "$r"
   rb_print_summary "$r"
