@@ -9,7 +9,7 @@
 #   make aa-series  realtime A/A: SERIES_N nightlies of an unchanged Xen, verdict counts (minutes)
 #   make planted-series  realtime: SERIES_N nightlies of a Xen with a planted regression against
 #                   one unchanged baseline, after a calibration: detection rate and MDE (minutes)
-SUBDIRS := lib platform/machine analysis profiler bench/guest_kernels bench
+SUBDIRS := lib platform/machine analysis profiler platform/kvm platform/lava bench/guest_kernels bench
 
 .PHONY: all test unit-test e2e-test bench fuzz soak justify clean deps aa-series planted-series
 all:
