@@ -173,6 +173,8 @@ static void print_params(const struct platform *p, const struct storm_config *cf
 	}
 }
 
+static struct storm_args args; /* defined below, with the other shared state */
+
 static void print_stats(const char *who, const struct storm_result *res)
 {
 	char buf[256];
@@ -188,6 +190,10 @@ static void print_stats(const char *who, const struct storm_result *res)
 	vtb_text_kv_u64(&sb, "gic_spurious", res->gic_spurious);
 	vtb_text_kv_u64(&sb, "wdog_armed", res->wdog_armed);
 	vtb_text_kv_u64(&sb, "wdog_fired", res->wdog_fired);
+	if (args.ispend) {
+		vtb_text_kv_u64(&sb, "ispend_made", res->ispend_made);
+		vtb_text_kv_u64(&sb, "ispend_taken", res->ispend_taken);
+	}
 	vtb_text_puts(&sb, "\n");
 	guest_console_write(buf, sb.len);
 }

@@ -16,6 +16,7 @@ struct storm_result {
 	uint64_t taken, lost, spurious, other;
 	uint64_t min, max, sum, elapsed;
 	uint64_t wdog_fired, wdog_armed, gic_spurious;
+	uint64_t ispend_made, ispend_taken; /* ispend=: self-pends, and their deliveries */
 	uint64_t first, last; /* first deadline, last delivered entry (counter) */
 	const uint32_t *samples; /* record=samples: 'taken' values */
 	const uint64_t *hist;    /* record=hist: guest_hist_nbuckets(hist_shift) counts */
