@@ -37,6 +37,13 @@ all_cells=(
   # Two guests on one pCPU: a Linux dom0 (xenstored, xenconsoled, xentrace)
   # and the storm as an xl domU; dom0 must finish its job too.
   "linux-dom0+domU|deterministic|xl|mode=periodic period_ns=100000"
+  # Two bare-metal storm domains (dom0less, no dom0) on one pCPU: d1 pends
+  # its own timer PPI through GICR_ISPENDR0 every 4th tick while the tick is
+  # active and blocks before its EOI; d2 spins, so it is switched in while
+  # d1's pend is outstanding. d2 must see no tick it did not ask for, and
+  # every pend of d1 must come back to d1. d2 runs twice as many ticks so
+  # that it outlives d1.
+  "ispend-2domu|deterministic|dom0less2|mode=periodic period_ns=100000 ispend=4;mode=periodic period_ns=100000 idle=spin"
 )
 # Known failures, kept visible rather than skipped (each reproduced every
 # run; a change in them is a finding):
@@ -70,7 +77,27 @@ for c in "${all_cells[@]}"; do
     d=$out/$name-$p
     rm -rf "$d"; mkdir -p "$d"
     deliver="vtimer_delivery=$([ "$p" = stock ] && echo software || echo direct)"
-    if [ "$xopts" = xl ]; then
+    if [ "$xopts" = dom0less2 ]; then
+      point="$p/$name: every tick delivered, nothing spurious, no tick across domains"
+      ./bench/guest_kernels/run-xen.sh --xen "$xen" --xen-args "$deliver" --timeout $((300 + ticks / 200)) \
+        --domu2 "ticks=$((2 * ticks)) ${gargs#*;}$rec" "ticks=$ticks ${gargs%%;*}$rec" > "$d/console.log" 2> "$d/platform.err"
+      rc=$?
+      # Each domain's own verdict line (vtb-guest: done ...), prefixed (dN).
+      done1=$(grep -a '^(d1) vtb-guest: done ' "$d/console.log" | tail -1)
+      done2=$(grep -a '^(d2) vtb-guest: done ' "$d/console.log" | tail -1)
+      kv() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<< "$2"; }
+      ok=0
+      if [ "$rc" = 0 ] && [ -n "$done1" ] && [ -n "$done2" ] &&
+         [ "$(kv taken "$done1")" = "$ticks" ] && [ "$(kv taken "$done2")" = $((2 * ticks)) ] &&
+         [ "$(kv lost "$done1")$(kv spurious "$done1")$(kv other "$done1")" = 000 ] &&
+         [ "$(kv lost "$done2")$(kv spurious "$done2")$(kv other "$done2")" = 000 ] &&
+         [ "$(kv ispend_made "$done1")" -gt 0 ] && [ "$(kv ispend_taken "$done1")" = "$(kv ispend_made "$done1")" ]; then
+        ok=1
+      fi
+      tap_diag "$name $p: ${done1:-(d1) no report}" "$name $p: ${done2:-(d2) no report}"
+      if [ "$ok" = 1 ]; then tap_ok "$point"; else tap_not_ok "$point"; fi
+      continue
+    elif [ "$xopts" = xl ]; then
       rm -rf "$d"
       ./platform/dom0/run-dom0-capture.sh --raw "$d" --guest bench/guest_kernels/build/vtb-guest.img \
         --cmdline "ticks=$ticks $gargs$rec" --vuart --mode "$mode" --xen "$xen" --xen-args "$deliver" \
