@@ -16,6 +16,7 @@ void guest_args_defaults(struct storm_args *a)
 	a->cpus = 0;
 	a->ispend = 0;
 	a->ispend_sleep_ns = 50000;
+	a->disabled_wfi_ns = 0;
 }
 
 static const char *const mode_names[] = { "periodic", "back-to-back", "random" };
@@ -135,6 +136,7 @@ int guest_args_parse(const char *cmdline, struct storm_args *a, struct vtb_text 
 		NUMBER_KEY("cpus", a->cpus)
 		NUMBER_KEY("ispend", a->ispend)
 		NUMBER_KEY("ispend_sleep_ns", a->ispend_sleep_ns)
+		NUMBER_KEY("disabled_wfi_ns", a->disabled_wfi_ns)
 		ENUM_KEY("mode", mode_names, a->mode, enum storm_mode)
 		ENUM_KEY("record", record_names, a->record, enum record_kind)
 		ENUM_KEY("idle", idle_names, a->idle, enum idle_kind)
@@ -156,6 +158,8 @@ int guest_args_parse(const char *cmdline, struct storm_args *a, struct vtb_text 
 		return fail(err, "cpus= is at most 4 (VTB_MAX_CPUS); 0 means all");
 	if (a->ispend && a->idle != IDLE_WFI)
 		return fail(err, "ispend= needs idle=wfi (its sleep ends on the EL1 physical timer)");
+	if (a->disabled_wfi_ns && a->idle != IDLE_WFI)
+		return fail(err, "disabled_wfi_ns= needs idle=wfi (its wait ends on the EL1 physical timer)");
 	if (a->ispend && a->ispend_sleep_ns == 0)
 		return fail(err, "ispend_sleep_ns must be positive");
 	if (shift > HIST_SHIFT_MAX)

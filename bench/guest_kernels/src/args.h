@@ -34,6 +34,11 @@ struct storm_args {
 	 * WFI (the vCPU blocks) for ispend_sleep_ns before its EOI. 0 = off. */
 	uint64_t ispend;
 	uint64_t ispend_sleep_ns;
+	/* Before the storm: disable the timer's vIRQ in the redistributor
+	 * (GICR_ICENABLER0), leave the timer expired and unmasked, and sit in
+	 * WFI for this long, counting the WFI returns (each one a wake-up of
+	 * the vCPU by Xen). 0 = off. */
+	uint64_t disabled_wfi_ns;
 };
 
 void guest_args_defaults(struct storm_args *a);

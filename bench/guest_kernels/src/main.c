@@ -414,6 +414,17 @@ void guest_main(const void *fdt)
 	start_secondaries();
 
 	print_params(&plat, &cfg);
+	if (args.disabled_wfi_ns) {
+		char buf[96];
+		struct vtb_text sb;
+		uint64_t returns = guest_storm_disabled_wfi(&cfg);
+		vtb_text_init(&sb, buf, sizeof(buf));
+		vtb_text_puts(&sb, "vtb-guest: disabled-wfi");
+		vtb_text_kv_u64(&sb, "ns", args.disabled_wfi_ns);
+		vtb_text_kv_u64(&sb, "wfi_returns", returns);
+		vtb_text_puts(&sb, "\n");
+		guest_console_write(buf, sb.len);
+	}
 	guest_console_drain(cfg.cntfrq); /* 1 s at most */
 	dsb(ish);
 	storm_go = 1;

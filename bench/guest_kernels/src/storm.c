@@ -45,12 +45,19 @@ static void record(struct cpu_state *st, uint64_t lat)
  * until gic.c offers "pend this PPI" for both GIC versions. */
 #define STORM_GICR_SGI_OFFSET 0x10000u
 #define STORM_GICR_ISPENDR0 0x0200u
+#define STORM_GICR_ISENABLER0 0x0100u
+#define STORM_GICR_ICENABLER0 0x0180u
+
+static void storm_gicr_write(unsigned reg, unsigned intid)
+{
+	uintptr_t sgi = (uintptr_t)guest_gic_redist_base(this_cpu()) + STORM_GICR_SGI_OFFSET;
+	*(volatile uint32_t *)(sgi + reg) = 1u << intid;
+	dsb(sy);
+}
 
 static void storm_pend_own_ppi(unsigned intid)
 {
-	uintptr_t sgi = (uintptr_t)guest_gic_redist_base(this_cpu()) + STORM_GICR_SGI_OFFSET;
-	*(volatile uint32_t *)(sgi + STORM_GICR_ISPENDR0) = 1u << intid;
-	dsb(sy);
+	storm_gicr_write(STORM_GICR_ISPENDR0, intid);
 }
 
 /* ispend=: with the tick still active (before its EOI), pend the timer PPI
@@ -273,6 +280,38 @@ void guest_storm_run(const struct storm_config *cfg, struct storm_result *res)
 	res->samples = samples[this_cpu()];
 	res->hist = hist[this_cpu()];
 	st->res = 0;
+}
+
+uint64_t guest_storm_disabled_wfi(const struct storm_config *cfg)
+{
+	uint64_t returns = 0;
+	irq_mask();
+	storm_gicr_write(STORM_GICR_ICENABLER0, cfg->vtimer_intid);
+	/* Expired at once and unmasked: the level is high for the whole
+	 * window, but the vIRQ cannot be delivered. */
+	write_sysreg(0, cntv_cval_el0);
+	isb();
+	write_sysreg(CNT_CTL_ENABLE, cntv_ctl_el0);
+	uint64_t rel = guest_ns_to_ticks(cfg->args->disabled_wfi_ns, cfg->cntfrq);
+	write_sysreg(rel ? rel : 1, cntp_tval_el0);
+	write_sysreg(CNT_CTL_ENABLE, cntp_ctl_el0);
+	isb();
+	while (!(read_sysreg(cntp_ctl_el0) & CNT_CTL_ISTATUS)) {
+		wfi();
+		returns++;
+	}
+	write_sysreg(0, cntp_ctl_el0);
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	storm_gicr_write(STORM_GICR_ISENABLER0, cfg->vtimer_intid);
+	/* Take (and EOI, outside any storm) what the window left behind: the
+	 * physical timer's interrupt, and a timer vIRQ still in flight. */
+	irq_unmask();
+	isb();
+	for (volatile int i = 0; i < 1000; i++)
+		;
+	irq_mask();
+	return returns;
 }
 
 void guest_storm_merge(const struct storm_args *a, const struct storm_result *per, unsigned n,
