@@ -32,6 +32,10 @@ all_cells=(
   "back-to-back|deterministic||mode=back-to-back idle=spin"
   "random|deterministic||mode=random rmin_ns=20000 rmax_ns=200000 seed=3"
   "2vcpu-1pcpu|deterministic|dom0_max_vcpus=2|mode=periodic period_ns=100000 cpus=2"
+  # The timer's vIRQ disabled in the redistributor with the timer expired
+  # and unmasked, then 1 ms of WFI: Xen must leave the vCPU blocked (its
+  # WFI returns once, when the window ends), then the storm runs as usual.
+  "disabled-wfi|deterministic||mode=periodic period_ns=100000 disabled_wfi_ns=1000000"
   "unmask-first|deterministic||mode=periodic period_ns=100000 order=unmask-first"
   "migrate-2pcpu|realtime|dom0_max_vcpus=2|mode=periodic period_ns=1000000 cpus=2"
   # Two guests on one pCPU: a Linux dom0 (xenstored, xenconsoled, xentrace)
@@ -126,6 +130,12 @@ for c in "${all_cells[@]}"; do
     clean=0
     [ "$lost" = 0 ] && [ "$spur" = 0 ] && [ "$percpu_bad" = 0 ] && [ "$taken" = "$(jq .counts.ticks "$s")" ] && clean=1
     tap_diag "$(row "$name" "$p" "$mode" "$taken" "$lost" "$spur" "$p50" "$max")"
+    # disabled_wfi_ns=: every WFI return in the window is a wake-up by Xen.
+    if dw=$(grep -a 'vtb-guest: disabled-wfi ' "$d/console.log"); then
+      wakes=$(sed -n 's/.* wfi_returns=\([0-9]*\).*/\1/p' <<< "$dw" | tail -1)
+      tap_diag "$name $p: WFI returns in the disabled window: ${wakes:-none} (at most 2 expected)"
+      [ -n "$wakes" ] && [ "$wakes" -le 2 ] || clean=0
+    fi
     if ! known_cell "$p" "$name"; then
       if [ "$clean" = 1 ]; then tap_ok "$point"; else tap_not_ok "$point"; fi
     elif note=$(known_failure "$p" "$name" "$lost" "$spur"); then
