@@ -14,6 +14,9 @@ void guest_args_defaults(struct storm_args *a)
 	a->timeout_ns = 10000000;
 	a->hist_shift = HIST_SHIFT_DEFAULT;
 	a->cpus = 0;
+	a->ispend = 0;
+	a->ispend_sleep_ns = 50000;
+	a->disabled_wfi_ns = 0;
 }
 
 static const char *const mode_names[] = { "periodic", "back-to-back", "random" };
@@ -131,6 +134,9 @@ int guest_args_parse(const char *cmdline, struct storm_args *a, struct vtb_text 
 		NUMBER_KEY("timeout_ns", a->timeout_ns)
 		NUMBER_KEY("hist_shift", shift)
 		NUMBER_KEY("cpus", a->cpus)
+		NUMBER_KEY("ispend", a->ispend)
+		NUMBER_KEY("ispend_sleep_ns", a->ispend_sleep_ns)
+		NUMBER_KEY("disabled_wfi_ns", a->disabled_wfi_ns)
 		ENUM_KEY("mode", mode_names, a->mode, enum storm_mode)
 		ENUM_KEY("record", record_names, a->record, enum record_kind)
 		ENUM_KEY("idle", idle_names, a->idle, enum idle_kind)
@@ -150,6 +156,12 @@ int guest_args_parse(const char *cmdline, struct storm_args *a, struct vtb_text 
 		return fail(err, "timeout_ns must be positive");
 	if (a->cpus > VTB_MAX_CPUS)
 		return fail(err, "cpus= is at most 4 (VTB_MAX_CPUS); 0 means all");
+	if (a->ispend && a->idle != IDLE_WFI)
+		return fail(err, "ispend= needs idle=wfi (its sleep ends on the EL1 physical timer)");
+	if (a->disabled_wfi_ns && a->idle != IDLE_WFI)
+		return fail(err, "disabled_wfi_ns= needs idle=wfi (its wait ends on the EL1 physical timer)");
+	if (a->ispend && a->ispend_sleep_ns == 0)
+		return fail(err, "ispend_sleep_ns must be positive");
 	if (shift > HIST_SHIFT_MAX)
 		return fail(err, "hist_shift too large");
 	a->hist_shift = (unsigned)shift;

@@ -29,6 +29,16 @@ struct storm_args {
 	uint64_t timeout_ns;
 	unsigned hist_shift;
 	uint64_t cpus; /* vCPUs that run the storm; 0 = every CPU in /cpus */
+	/* Every ispend-th delivered tick, the handler pends its own timer PPI
+	 * through GICR_ISPENDR0 while the tick is still active, then sleeps in
+	 * WFI (the vCPU blocks) for ispend_sleep_ns before its EOI. 0 = off. */
+	uint64_t ispend;
+	uint64_t ispend_sleep_ns;
+	/* Before the storm: disable the timer's vIRQ in the redistributor
+	 * (GICR_ICENABLER0), leave the timer expired and unmasked, and sit in
+	 * WFI for this long, counting the WFI returns (each one a wake-up of
+	 * the vCPU by Xen). 0 = off. */
+	uint64_t disabled_wfi_ns;
 };
 
 void guest_args_defaults(struct storm_args *a);

@@ -173,6 +173,8 @@ static void print_params(const struct platform *p, const struct storm_config *cf
 	}
 }
 
+static struct storm_args args; /* defined below, with the other shared state */
+
 static void print_stats(const char *who, const struct storm_result *res)
 {
 	char buf[256];
@@ -188,6 +190,10 @@ static void print_stats(const char *who, const struct storm_result *res)
 	vtb_text_kv_u64(&sb, "gic_spurious", res->gic_spurious);
 	vtb_text_kv_u64(&sb, "wdog_armed", res->wdog_armed);
 	vtb_text_kv_u64(&sb, "wdog_fired", res->wdog_fired);
+	if (args.ispend) {
+		vtb_text_kv_u64(&sb, "ispend_made", res->ispend_made);
+		vtb_text_kv_u64(&sb, "ispend_taken", res->ispend_taken);
+	}
 	vtb_text_puts(&sb, "\n");
 	guest_console_write(buf, sb.len);
 }
@@ -408,6 +414,17 @@ void guest_main(const void *fdt)
 	start_secondaries();
 
 	print_params(&plat, &cfg);
+	if (args.disabled_wfi_ns) {
+		char buf[96];
+		struct vtb_text sb;
+		uint64_t returns = guest_storm_disabled_wfi(&cfg);
+		vtb_text_init(&sb, buf, sizeof(buf));
+		vtb_text_puts(&sb, "vtb-guest: disabled-wfi");
+		vtb_text_kv_u64(&sb, "ns", args.disabled_wfi_ns);
+		vtb_text_kv_u64(&sb, "wfi_returns", returns);
+		vtb_text_puts(&sb, "\n");
+		guest_console_write(buf, sb.len);
+	}
 	guest_console_drain(cfg.cntfrq); /* 1 s at most */
 	dsb(ish);
 	storm_go = 1;
