@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "doc_model.h"
+#include "vtb/str.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,12 +24,11 @@ static char *xstrdup(const char *s)
 
 static char *vformat(const char *fmt, va_list ap)
 {
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	char *s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	char *s = vtb_vstrf(fmt, ap);
+	if (!s) {
+		fputs("vtb-report: out of memory\n", stderr);
+		exit(1);
+	}
 	return s;
 }
 

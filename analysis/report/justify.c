@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "vtb/atomic_file.h"
+#include "vtb/str.h"
 #include "vtb/err.h"
 #include "json_path.h"
 #include "doc_model.h"
@@ -335,14 +336,10 @@ static char *fmt(const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);
-	int n = vsnprintf(NULL, 0, f, ap);
+	char *s = vtb_vstrf(f, ap);
 	va_end(ap);
-	char *s = n < 0 ? NULL : malloc((size_t)n + 1);
 	if (!s)
 		vtb_die(VTB_EXIT_ERROR, "out of memory");
-	va_start(ap, f);
-	vsnprintf(s, (size_t)n + 1, f, ap);
-	va_end(ap);
 	return s;
 }
 

@@ -7,4 +7,5 @@ void test_trace_vocab_suite(void);
 void test_err_suite(void);
 void test_read_file_suite(void);
 void test_stationarity_suite(void);
+void test_str_suite(void);
 #endif

@@ -11,5 +11,6 @@ int main(void)
 	test_err_suite();
 	test_read_file_suite();
 	test_stationarity_suite();
+	test_str_suite();
 	return vtb_test_done();
 }

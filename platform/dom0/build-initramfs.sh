@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
 done
 log() { [ "$quiet" = 1 ] || echo "build-initramfs: $*" >&2; }
 . "$top/platform/lib/kernel-image.sh"
+. "$top/platform/lib/initramfs.sh"
 
 for t in dpkg-deb cpio gzip aarch64-linux-gnu-objcopy; do
   command -v "$t" >/dev/null || cli_die "missing host tool '$t' (run scripts/install-deps.sh)"
@@ -56,7 +57,7 @@ kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v --
 
 # .deb file names carry name+version+arch, so names and sizes identify them.
 key=$( { for f in "${deb_files[@]}" "$kdeb"; do echo "$(basename "$f") $(stat -c %s "$f")"; done
-         sha256sum "$here/build-initramfs.sh" "$top/platform/lib/kernel-image.sh" "$here/init" "$here/testdomu-init" "$top/tracing/dom0-run.sh" | cut -c1-64
+         sha256sum "$here/build-initramfs.sh" "$top/platform/lib/kernel-image.sh" "$top/platform/lib/initramfs.sh" "$here/init" "$here/testdomu-init" "$top/tracing/dom0-run.sh" | cut -c1-64
        } | sha256sum | cut -c1-16)
 out=$build_root/$key
 
@@ -137,20 +138,15 @@ ln -sfn ../run "$root/var/run"
 ln -sfn ../run/lock "$root/var/lock"
 echo "$kver" > "$root/etc/vtb-kernel-release"
 
-mkcpio() {
-  # Fixed mtimes and sorted names: the same inputs give the same bytes.
-  (cd "$1" && find . -exec touch -h -d @0 {} + && find . -print0 | LC_ALL=C sort -z |
-     cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > "$2"
-}
 log "packing initramfs"
-mkcpio "$root" "$work/out/initramfs.cpio.gz"
+vtb_pack_initramfs "$root" "$work/out/initramfs.cpio.gz"
 
 # The test domU: busybox and an /init that prints, then powers off.
 t=$work/testdomu
 mkdir -p "$t/bin" "$t/proc" "$t/sys" "$t/dev"
 cp "$root/bin/busybox" "$t/bin/busybox"
 install -m 0755 "$here/testdomu-init" "$t/init"
-mkcpio "$t" "$work/out/testdomu.cpio.gz"
+vtb_pack_initramfs "$t" "$work/out/testdomu.cpio.gz"
 
 { echo "kernel_deb=$(basename "$kdeb")"; echo "kernel_release=$kver"
   echo "modules=${order[*]}"

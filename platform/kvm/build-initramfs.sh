@@ -42,6 +42,7 @@ while [ $# -gt 0 ]; do
 done
 log() { [ "$quiet" = 1 ] || echo "kvm: $*" >&2; }
 . "$top/platform/lib/kernel-image.sh"
+. "$top/platform/lib/initramfs.sh"
 
 for t in dpkg-deb cpio gzip sha256sum; do
   command -v "$t" >/dev/null || cli_die "missing host tool '$t'"
@@ -80,7 +81,7 @@ if [ ! -f "$kdir/Image" ]; then
   trap - EXIT
 fi
 
-key=$( { sha256sum "$vmm" "$guest" "$here/init" "$here/build-initramfs.sh" | cut -c1-64
+key=$( { sha256sum "$vmm" "$guest" "$here/init" "$here/build-initramfs.sh" "$top/platform/lib/initramfs.sh" | cut -c1-64
          echo "$(basename "$bbdeb") $(stat -c %s "$bbdeb") $kname"
        } | sha256sum | cut -c1-16)
 out=$build_root/$key
@@ -94,15 +95,12 @@ mkdir -p "$build_root"
 work=$(mktemp -d "$build_root/.tmp-$key.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/root
-mkdir -p "$work/bb" "$root"/{bin,proc,sys,dev,tmp} "$work/out"
-dpkg-deb -x "$bbdeb" "$work/bb"
-[ -x "$work/bb/bin/busybox" ] || cli_die "$(basename "$bbdeb") did not provide /bin/busybox"
-cp "$work/bb/bin/busybox" "$root/bin/busybox"
+mkdir -p "$work/out"
+vtb_busybox_root "$bbdeb" "$work/bb" "$root" || cli_die "cannot lay out the initramfs root"
 install -m 0755 "$vmm" "$root/bin/vtb-kvm-vmm"
 install -m 0644 "$guest" "$root/vtb-guest.img"
 install -m 0755 "$here/init" "$root/init"
-(cd "$root" && find . -exec touch -h -d @0 {} + && find . -print0 | LC_ALL=C sort -z |
-   cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > "$work/out/initramfs.cpio.gz"
+vtb_pack_initramfs "$root" "$work/out/initramfs.cpio.gz"
 ln -s "../kernel/$kname/Image" "$work/out/Image"
 { echo "kernel_deb=$(basename "$kdeb")"; echo "kernel_release=$(cat "$kdir/release")"
   echo "busybox_deb=$(basename "$bbdeb")"; echo "vmm_sha256=$(sha256sum "$vmm" | cut -c1-64)"

@@ -1,5 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "desc.h"
+#include "vtb/read_file.h"
+#include "vtb/str.h"
 #include "errmsg.h"
 
 #include <ctype.h>
@@ -21,16 +23,6 @@ bool mach_is_hex_addr(const char *s)
 	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || s[2] == '\0')
 		return false;
 	return strspn(s + 2, "0123456789abcdefABCDEF") == strlen(s + 2);
-}
-
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
 }
 
 /* Each key, where its value goes, and whether a file must set it. */
@@ -91,7 +83,7 @@ int mach_desc_parse(struct mach_desc *d, const char *text, const char *origin,
 		if (next)
 			*next++ = '\0';
 		lineno++;
-		char *s = trim(line);
+		char *s = vtb_trim(line);
 		if (*s == '\0' || *s == '#')
 			continue;
 		char where[MACH_FIELD + 32];
@@ -102,7 +94,7 @@ int mach_desc_parse(struct mach_desc *d, const char *text, const char *origin,
 			break;
 		}
 		*eq = '\0';
-		char *k = trim(s), *v = trim(eq + 1);
+		char *k = vtb_trim(s), *v = vtb_trim(eq + 1);
 		if (strcmp(k, "el2") == 0)
 			el2_set = 1;
 		rc = set_key(d, k, v, seen, where, err, errlen);
@@ -126,15 +118,12 @@ int mach_desc_parse(struct mach_desc *d, const char *text, const char *origin,
 
 int mach_desc_load(struct mach_desc *d, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	char *buf;
+	size_t n;
+	if (vtb_read_file(path, &buf, &n) != 0)
 		return mach_errf(err, errlen, "%s: %s", path, strerror(errno));
-	char buf[16384];
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	int bad = ferror(f) || !feof(f);
-	fclose(f);
-	if (bad)
-		return mach_errf(err, errlen, "%s: unreadable or larger than %zu bytes", path, sizeof buf - 1);
-	buf[n] = '\0';
-	return mach_desc_parse(d, buf, path, err, errlen);
+	/* The parser copies every value into the fixed fields. */
+	int rc = mach_desc_parse(d, buf, path, err, errlen);
+	free(buf);
+	return rc;
 }

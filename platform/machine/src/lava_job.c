@@ -1,5 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "lava_job.h"
+#include "vtb/read_file.h"
+#include "vtb/str.h"
 #include "errmsg.h"
 #include "qemu_argv.h"
 
@@ -10,16 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
 
 struct dev_key {
 	const char *name;
@@ -47,7 +39,7 @@ int mach_lava_device_parse(struct mach_lava_device *dev, const char *text, const
 		if (next)
 			*next++ = '\0';
 		lineno++;
-		char *s = trim(line);
+		char *s = vtb_trim(line);
 		if (*s == '\0' || *s == '#')
 			continue;
 		char *eq = strchr(s, '=');
@@ -56,7 +48,7 @@ int mach_lava_device_parse(struct mach_lava_device *dev, const char *text, const
 			break;
 		}
 		*eq = '\0';
-		char *k = trim(s), *v = trim(eq + 1);
+		char *k = vtb_trim(s), *v = vtb_trim(eq + 1);
 		size_t i = 0;
 		while (i < N_DEV_KEYS && strcmp(k, dev_keys[i].name) != 0)
 			i++;
@@ -80,17 +72,14 @@ int mach_lava_device_parse(struct mach_lava_device *dev, const char *text, const
 
 int mach_lava_device_load(struct mach_lava_device *dev, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	char *buf;
+	size_t n;
+	if (vtb_read_file(path, &buf, &n) != 0)
 		return mach_errf(err, errlen, "%s: %s", path, strerror(errno));
-	char buf[16384];
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	int bad = ferror(f) || !feof(f);
-	fclose(f);
-	if (bad)
-		return mach_errf(err, errlen, "%s: unreadable or larger than %zu bytes", path, sizeof buf - 1);
-	buf[n] = '\0';
-	return mach_lava_device_parse(dev, buf, path, err, errlen);
+	/* The parser copies every value into the fixed fields. */
+	int rc = mach_lava_device_parse(dev, buf, path, err, errlen);
+	free(buf);
+	return rc;
 }
 
 /* LAVA joins the QEMU options with spaces and pexpect splits them again,
@@ -111,22 +100,6 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *strf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = n < 0 ? NULL : malloc((size_t)n + 1);
-	if (s) {
-		va_start(ap, fmt);
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	return s;
-}
-
 /* One deploy image: its URL in the device's image store and the QEMU
  * options that load it. */
 static int add_image(json_t *images, const char *label, const struct mach_lava_device *dev,
@@ -135,7 +108,7 @@ static int add_image(json_t *images, const char *label, const struct mach_lava_d
 	if (!arg)
 		return mach_errf(err, errlen, "out of memory");
 	const char *url_sep = dev->image_url[strlen(dev->image_url) - 1] == '/' ? "" : "/";
-	char *url = strf("%s%s%s", dev->image_url, url_sep, base_name(file));
+	char *url = vtb_strf("%s%s%s", dev->image_url, url_sep, base_name(file));
 	json_t *img = json_pack("{s:s, s:s}", "url", url ? url : "", "image_arg", arg);
 	free(url);
 	free(arg);
@@ -232,12 +205,12 @@ char *mach_lava_job(const struct mach_desc *d, const struct mach_boot *b,
 
 	json_t *images = json_object();
 	char *esc = mach_qemu_escape(bargs);
-	if (add_image(images, "xen", dev, b->xen, strf("-kernel {xen} -append \"%s\"", xargs), err, errlen) ||
+	if (add_image(images, "xen", dev, b->xen, vtb_strf("-kernel {xen} -append \"%s\"", xargs), err, errlen) ||
 	    add_image(images, "kernel", dev, b->kernel,
-		      esc ? strf("-device guest-loader,addr=%s,kernel={kernel},bootargs=\"%s\"", d->kernel_addr, esc) : NULL,
+		      esc ? vtb_strf("-device guest-loader,addr=%s,kernel={kernel},bootargs=\"%s\"", d->kernel_addr, esc) : NULL,
 		      err, errlen) ||
 	    (b->initrd && add_image(images, "ramdisk", dev, b->initrd,
-				   strf("-device guest-loader,addr=%s,initrd={ramdisk}", d->initrd_addr), err, errlen))) {
+				   vtb_strf("-device guest-loader,addr=%s,initrd={ramdisk}", d->initrd_addr), err, errlen))) {
 		free(esc);
 		json_decref(images);
 		return NULL;
@@ -276,8 +249,8 @@ char *mach_lava_job(const struct mach_desc *d, const struct mach_boot *b,
 		char copy[MACH_LAVA_FIELD];
 		snprintf(copy, sizeof copy, "%s", dev->tags);
 		for (char *save = NULL, *tag = strtok_r(copy, ",", &save); tag; tag = strtok_r(NULL, ",", &save))
-			if (*trim(tag))
-				json_array_append_new(tags, json_string(trim(tag)));
+			if (*vtb_trim(tag))
+				json_array_append_new(tags, json_string(vtb_trim(tag)));
 		json_object_set_new(job, "tags", tags);
 	}
 	char *s = json_dumps(job, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

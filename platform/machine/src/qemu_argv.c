@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "qemu_argv.h"
+#include "vtb/str.h"
 #include "errmsg.h"
 
 #include <stdarg.h>
@@ -58,14 +59,8 @@ static void addf(struct builder *bd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *s = vtb_vstrf(fmt, ap);
 	va_end(ap);
-	char *s = n < 0 ? NULL : malloc((size_t)n + 1);
-	if (s) {
-		va_start(ap, fmt);
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
 	add_owned(bd, s);
 }
 

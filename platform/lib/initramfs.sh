@@ -1,0 +1,19 @@
+# Sourced by the initramfs builders (platform/dom0, platform/linux-guest,
+# platform/kvm): the parts every one of them needs, done one way.
+
+# vtb_busybox_root BUSYBOX_DEB SCRATCH ROOT: ROOT gets the skeleton every
+# initramfs has (/bin /proc /sys /dev /tmp) and Debian's static busybox.
+vtb_busybox_root() {
+  mkdir -p "$2" "$3"/{bin,proc,sys,dev,tmp} || return 1
+  dpkg-deb -x "$1" "$2" || return 1
+  [ -x "$2/bin/busybox" ] || { echo "$(basename "$1") did not provide /bin/busybox" >&2; return 1; }
+  cp "$2/bin/busybox" "$3/bin/busybox"
+}
+
+# vtb_pack_initramfs ROOT OUT: ROOT as a gzipped newc cpio archive. Fixed
+# mtimes, owners and name order: the same inputs give the same bytes, so a
+# deterministic boot of the archive is the same boot on every machine.
+vtb_pack_initramfs() {
+  (cd "$1" && find . -exec touch -h -d @0 {} + && find . -print0 | LC_ALL=C sort -z |
+     cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > "$2"
+}
