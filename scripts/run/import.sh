@@ -92,13 +92,5 @@ rb_do_import() {
     --guest-sha256 "$(rb_capture_key "$m" kernel_sha256)" \
     --traced-boots "the captures themselves (a server capture has no untraced boot)$([ "${#rb_no_trace_points[@]}" = 0 ] || echo "; no ARM trace records (Xen without trace points): ${rb_no_trace_points[*]}")" \
     || cli_die "could not write the manifest"
-  rb_compare_and_report "$work"
-  mv "$work" "$final"
-  trap - EXIT
-  if [ "$history" = 1 ]; then
-    "$bin/vtb-history" --db "$history_db" record "$final" --suite "$label" \
-      --config "$("$vtbrun" get "$final" history_config)" \
-      || cli_die "could not record the run in $history_db"
-  fi
-  rb_print_summary "$final"
+  rb_finish_run "$work" "$final"
 }

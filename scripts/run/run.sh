@@ -83,6 +83,14 @@ rb_do_run() {
     done < <("$vtbrun" variants "$work")
   fi
   rb_write_manifest "$work" "$xen_img"
+  rb_finish_run "$work" "$final"
+}
+
+# rb_finish_run WORK FINAL: the run's comparison and report, then WORK renamed
+# into place as FINAL (whole or not at all), recorded in the history, and
+# summarised. Every way of making a run (run, import) ends here.
+rb_finish_run() {
+  local work=$1 final=$2
   rb_compare_and_report "$work"
   mv "$work" "$final"
   trap - EXIT
