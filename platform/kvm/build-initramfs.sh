@@ -84,19 +84,7 @@ fi
 key=$( { sha256sum "$vmm" "$guest" "$here/init" "$here/build-initramfs.sh" "$top/platform/lib/initramfs.sh" | cut -c1-64
          echo "$(basename "$bbdeb") $(stat -c %s "$bbdeb") $kname"
        } | sha256sum | cut -c1-16)
-out=$build_root/$key
-if [ -f "$out/initramfs.cpio.gz" ]; then
-  log "cached build $key"
-  echo "$out"
-  exit 0
-fi
-
-mkdir -p "$build_root"
-work=$(mktemp -d "$build_root/.tmp-$key.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-root=$work/root
-mkdir -p "$work/out"
-vtb_busybox_root "$bbdeb" "$work/bb" "$root" || cli_die "cannot lay out the initramfs root"
+vtb_initramfs_start "$build_root" "$key" "$bbdeb" || cli_die "cannot lay out the initramfs root"
 install -m 0755 "$vmm" "$root/bin/vtb-kvm-vmm"
 install -m 0644 "$guest" "$root/vtb-guest.img"
 install -m 0755 "$here/init" "$root/init"

@@ -10,6 +10,25 @@ vtb_busybox_root() {
   cp "$2/bin/busybox" "$3/bin/busybox"
 }
 
+# vtb_initramfs_start BUILD_ROOT KEY BUSYBOX_DEB: a build already cached
+# under KEY ends the calling builder (its folder printed, as a fresh build's
+# is). Otherwise sets out (the final folder), work (scratch, removed on
+# exit) and root (the initramfs root, with busybox) for the builder to fill.
+# Progress goes through the builder's own log().
+vtb_initramfs_start() {
+  out=$1/$2
+  if [ -f "$out/initramfs.cpio.gz" ]; then
+    log "cached build $2"
+    echo "$out"
+    exit 0
+  fi
+  mkdir -p "$1" || return 1
+  work=$(mktemp -d "$1/.tmp-$2.XXXXXX") || return 1
+  trap 'rm -rf "$work"' EXIT
+  root=$work/root
+  mkdir -p "$work/out" && vtb_busybox_root "$3" "$work/bb" "$root"
+}
+
 # vtb_pack_initramfs ROOT OUT: ROOT as a gzipped newc cpio archive. Fixed
 # mtimes, owners and name order: the same inputs give the same bytes, so a
 # deterministic boot of the archive is the same boot on every machine.
