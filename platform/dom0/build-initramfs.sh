@@ -52,8 +52,7 @@ for p in $pkgs; do
   [ -n "$f" ] || cli_die "package $p not in $debs (run scripts/install-deps.sh)"
   deb_files+=("$f")
 done
-kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
-[ -n "$kdeb" ] || cli_die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
+kdeb=$(vtb_find_deb "$debs" 'linux-image-*-cloud-arm64') || exit 1
 
 # .deb file names carry name+version+arch, so names and sizes identify them.
 key=$( { for f in "${deb_files[@]}" "$kdeb"; do echo "$(basename "$f") $(stat -c %s "$f")"; done

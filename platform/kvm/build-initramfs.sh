@@ -55,31 +55,10 @@ fi
 make -s -C "$here" all >&2 || cli_die "cannot build the VMM (make -C platform/kvm)"
 vmm=$here/build/vtb-kvm-vmm
 [ -d "$debs" ] || cli_die "no .deb cache '$debs' (run scripts/install-deps.sh)"
-bbdeb=$(ls "$debs"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -1 || true)
-[ -n "$bbdeb" ] || cli_die "no busybox-static arm64 .deb in $debs (run scripts/install-deps.sh)"
-kdeb=$(ls "$debs"/linux-image-*-cloud-arm64_*_arm64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
-[ -n "$kdeb" ] || cli_die "no linux-image-*-cloud-arm64 .deb in $debs (run scripts/install-deps.sh)"
-
-kname=$(basename "$kdeb" .deb)
-kdir=$build_root/kernel/$kname
-if [ ! -f "$kdir/Image" ]; then
-  log "unpacking $(basename "$kdeb")"
-  mkdir -p "$build_root/kernel"
-  kwork=$(mktemp -d "$build_root/kernel/.tmp.XXXXXX")
-  trap 'rm -rf "$kwork"' EXIT
-  dpkg-deb -x "$kdeb" "$kwork/x"
-  vmlinuz=$(ls "$kwork"/x/boot/vmlinuz-* 2>/dev/null | head -1)
-  [ -n "$vmlinuz" ] || cli_die "no /boot/vmlinuz-* in $(basename "$kdeb")"
-  mkdir -p "$kwork/out"
-  vtb_kernel_image "$vmlinuz" "$kwork/out/Image" || cli_die "cannot make the kernel Image"
-  basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$kwork/out/release"
-  # The kernel's symbols, for attributing a profile of the host (docs/kvm.md).
-  cp "$kwork"/x/boot/System.map-* "$kwork/out/System.map" 2>/dev/null || true
-  rm -rf "$kdir"
-  mv "$kwork/out" "$kdir"
-  rm -rf "$kwork"
-  trap - EXIT
-fi
+bbdeb=$(vtb_find_deb "$debs" busybox-static) || exit 1
+kdeb=$(vtb_find_deb "$debs" 'linux-image-*-cloud-arm64') || exit 1
+kdir=$(vtb_cached_kernel "$kdeb" "$build_root/kernel") || exit 1
+kname=$(basename "$kdir")
 
 key=$( { sha256sum "$vmm" "$guest" "$here/init" "$here/build-initramfs.sh" "$top/platform/lib/initramfs.sh" | cut -c1-64
          echo "$(basename "$bbdeb") $(stat -c %s "$bbdeb") $kname"
