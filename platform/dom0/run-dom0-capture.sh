@@ -44,6 +44,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cli_prog=run-dom0-capture
 . "$top/scripts/lib/cli.sh"
 . "$top/platform/lib/boot.sh"
+. "$top/platform/dom0/inputs.sh"
 log() { echo "run-dom0-capture: $*" >&2; }
 
 raw= guest= cmdline= ramdisk= vcpus=1 memory= mask=0x0102f000 timeout=120 vuart=0
@@ -113,30 +114,18 @@ case "$cmdline" in *$'\n'*) cli_usage_error "--cmdline may not contain newlines"
 mkdir -p "$(dirname "$raw")"
 tmp=$(mktemp -d "$raw.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# Inputs: vtb-in/args holds dom0-run.sh's arguments, one per line, paths
-# relative to vtb-in/ (the dom0's working directory). They travel as a second
-# cpio archive appended to the dom0 initramfs (the kernel unpacks both), so
-# no disk is read before or during the run.
-mkdir -p "$tmp/in/vtb-in"
-cp "$guest" "$tmp/in/vtb-in/guest.img"
 args=(--kernel guest.img --cmdline "$cmdline" --vcpus "$vcpus" --memory "$memory"
       --mask "$mask" --timeout "$timeout" --tbuf-pages "$tbuf_pages")
-if [ -n "$ramdisk" ]; then cp "$ramdisk" "$tmp/in/vtb-in/ramdisk.img"; args+=(--ramdisk ramdisk.img); fi
+[ -z "$ramdisk" ] || args+=(--ramdisk ramdisk.img)
 [ "$vuart" = 1 ] && args+=(--vuart)
 [ -z "$cpus" ] || args+=(--cpus "$cpus")
-printf '%s\n' "${args[@]}" > "$tmp/in/vtb-in/args"
-(cd "$tmp/in" && find vtb-in -exec touch -h -d @0 {} + && find vtb-in -print0 | LC_ALL=C sort -z |
-   cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -1n > "$tmp/in.cpio.gz"
-cat "$dom0/initramfs.cpio.gz" "$tmp/in.cpio.gz" > "$tmp/initrd.cpio.gz"
+vtb_dom0_initrd "$tmp" "$dom0" "$guest" "$ramdisk" "${args[@]}" || cli_die "cannot make the dom0's inputs archive"
 truncate -s "${out_size}M" "$tmp/out.img"
 
-# The trace buffers are allocated at boot (tbuf_size) but tracing starts
-# only when dom0's xentrace sets the mask: with tevt_mask= at boot the
-# buffers fill during dom0's boot and the first record of each CPU in the
-# capture is a lost-records record that is no loss of the run's data.
-# (The machine description adds its own Xen options first: bootscrub=1,
-# docs/machine.md.)
-xen_cmd="dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all tbuf_size=$tbuf_pages"
+# With tevt_mask= at boot the buffers fill during dom0's boot and the first
+# record of each CPU in the capture is a lost-records record that is no loss
+# of the run's data: tracing starts from boot only when asked.
+xen_cmd=$(vtb_dom0_xen_cmd "$tbuf_pages")
 [ "$trace_from_boot" = 1 ] && xen_cmd="$xen_cmd tevt_mask=$mask"
 xen_cmd="$xen_cmd${xen_args:+ $xen_args}"
 dom0_cmd="console=hvc0 earlycon=xen rdinit=/init quiet"

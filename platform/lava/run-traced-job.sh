@@ -33,6 +33,7 @@ USAGE
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cli_prog=lava
 . "$top/scripts/lib/cli.sh"
+. "$top/platform/dom0/inputs.sh"
 
 device="" identity=default raw="" xen="" guest="" cmdline="" xen_args="" mode=deterministic name=traced timeout=900
 while [ $# -gt 0 ]; do
@@ -64,17 +65,11 @@ mkdir -p "$(dirname "$raw")"
 tmp=$(mktemp -d "$raw.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# The inputs exactly as run-dom0-capture.sh makes them (same files, same
-# order, same cpio and gzip options): the device boots the local bytes.
-mkdir -p "$tmp/in/vtb-in"
-cp "$guest" "$tmp/in/vtb-in/guest.img"
-args=(--kernel guest.img --cmdline "$cmdline" --vcpus 1 --memory 64
-      --mask 0x0102f000 --timeout 120 --tbuf-pages 256 --vuart)
-printf '%s\n' "${args[@]}" > "$tmp/in/vtb-in/args"
-(cd "$tmp/in" && find vtb-in -exec touch -h -d @0 {} + && find vtb-in -print0 | LC_ALL=C sort -z |
-   cpio --null -o -H newc -R 0:0 --reproducible --quiet) | gzip -1n > "$tmp/in.cpio.gz"
-cat "$dom0/initramfs.cpio.gz" "$tmp/in.cpio.gz" > "$tmp/initrd.cpio.gz"
-xen_cmd="dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all tbuf_size=256${xen_args:+ $xen_args}"
+# The inputs made as run-dom0-capture.sh makes them (platform/dom0/inputs.sh),
+# with its defaults: the device boots the local bytes.
+vtb_dom0_initrd "$tmp" "$dom0" "$guest" "" --kernel guest.img --cmdline "$cmdline" --vcpus 1 --memory 64 \
+  --mask 0x0102f000 --timeout 120 --tbuf-pages 256 --vuart || cli_die "cannot make the dom0's inputs archive"
+xen_cmd="$(vtb_dom0_xen_cmd 256)${xen_args:+ $xen_args}"
 
 job=$raw.lava
 rm -rf "$job"
