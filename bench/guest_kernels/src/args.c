@@ -22,7 +22,7 @@ void guest_args_defaults(struct storm_args *a)
 static const char *const mode_names[] = { "periodic", "back-to-back", "random" };
 static const char *const record_names[] = { "auto", "samples", "hist" };
 static const char *const idle_names[] = { "wfi", "spin" };
-static const char *const order_names[] = { "cval-first", "unmask-first" };
+static const char *const order_names[] = { "cval-first", "unmask-first", "unmask-exit" };
 
 const char *guest_mode_name(enum storm_mode m) { return mode_names[m]; }
 const char *guest_record_name(enum record_kind r) { return record_names[r]; }

@@ -10,7 +10,7 @@
 enum storm_mode { MODE_PERIODIC, MODE_B2B, MODE_RANDOM };
 enum record_kind { REC_AUTO, REC_SAMPLES, REC_HIST };
 enum idle_kind { IDLE_WFI, IDLE_SPIN };
-enum arm_order { ORDER_CVAL_FIRST, ORDER_UNMASK_FIRST };
+enum arm_order { ORDER_CVAL_FIRST, ORDER_UNMASK_FIRST, ORDER_UNMASK_EXIT };
 
 /* record=auto keeps every sample up to this many ticks (u32 each, in .bss). */
 #define SAMPLES_MAX 200000u

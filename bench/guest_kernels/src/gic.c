@@ -17,6 +17,7 @@
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
+#define GICR_ISPENDR0 0x0200
 #define GICR_ICPENDR0 0x0280
 #define GICR_IPRIORITYR 0x0400
 #define GICR_CTLR_RWP (1u << 3)
@@ -25,6 +26,7 @@
  * memory-mapped CPU interface. */
 #define GICD_ICENABLER0 0x0180
 #define GICD_ISENABLER0 0x0100
+#define GICD_ISPENDR0 0x0200
 #define GICD_ICPENDR0 0x0280
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
@@ -306,6 +308,27 @@ void guest_gic_enable_ppi(unsigned intid, uint8_t prio)
 	wr32(sgi + GICR_ICPENDR0, bit);
 	wr32(sgi + GICR_ISENABLER0, bit);
 	dsb(sy);
+}
+
+void guest_gic_ppi(enum gic_ppi_op op, unsigned intid)
+{
+	/* The same offsets in a GICv3 SGI frame and a GICv2 distributor. */
+	static const unsigned reg[] = {
+		[GIC_PPI_PEND] = GICR_ISPENDR0,
+		[GIC_PPI_ENABLE] = GICR_ISENABLER0,
+		[GIC_PPI_DISABLE] = GICR_ICENABLER0,
+	};
+	_Static_assert(GICD_ISPENDR0 == GICR_ISPENDR0 && GICD_ISENABLER0 == GICR_ISENABLER0 &&
+			       GICD_ICENABLER0 == GICR_ICENABLER0,
+		       "GICv2 distributor and GICv3 SGI frame offsets");
+	uintptr_t base = gic_version == 2 ? gicd_base : rd_bases[this_cpu()] + GICR_SGI_OFFSET;
+	wr32(base + reg[op], 1u << intid);
+	dsb(sy);
+}
+
+uint32_t guest_gic_dist_ctlr(void)
+{
+	return rd32(gicd_base + GICD_CTLR);
 }
 
 uint64_t guest_gic_redist_base(unsigned cpu)

@@ -22,6 +22,13 @@ int guest_gic_init_cpu(const struct platform *p, struct vtb_text *err);
 /* Group-1 SGI to the CPU with affinity 'mpidr'. */
 void guest_gic_send_sgi(unsigned intid, uint64_t mpidr);
 void guest_gic_enable_ppi(unsigned intid, uint8_t prio);
+/* One write to this CPU's own state of PPI 'intid': its GICR_ISPENDR0,
+ * ISENABLER0 or ICENABLER0 (GICv3), or the same banked register of the
+ * GICv2 distributor, then a DSB. Not for the measured path. */
+enum gic_ppi_op { GIC_PPI_PEND, GIC_PPI_ENABLE, GIC_PPI_DISABLE };
+void guest_gic_ppi(enum gic_ppi_op op, unsigned intid);
+/* GICD_CTLR: an MMIO read that a hypervisor emulates, i.e. one exit. */
+uint32_t guest_gic_dist_ctlr(void);
 /* Redistributor found by logical CPU 'cpu' (0 before its guest_gic_init*,
  * and always 0 on a GICv2, which has none). */
 uint64_t guest_gic_redist_base(unsigned cpu);

@@ -40,26 +40,6 @@ static void record(struct cpu_state *st, uint64_t lat)
 	r->taken++;
 }
 
-/* GICv3 redistributor registers of this CPU for the self-pend of ispend=.
- * They belong in gic.c (owned with the GICv2 port); kept here, GICv3 only,
- * until gic.c offers "pend this PPI" for both GIC versions. */
-#define STORM_GICR_SGI_OFFSET 0x10000u
-#define STORM_GICR_ISPENDR0 0x0200u
-#define STORM_GICR_ISENABLER0 0x0100u
-#define STORM_GICR_ICENABLER0 0x0180u
-
-static void storm_gicr_write(unsigned reg, unsigned intid)
-{
-	uintptr_t sgi = (uintptr_t)guest_gic_redist_base(this_cpu()) + STORM_GICR_SGI_OFFSET;
-	*(volatile uint32_t *)(sgi + reg) = 1u << intid;
-	dsb(sy);
-}
-
-static void storm_pend_own_ppi(unsigned intid)
-{
-	storm_gicr_write(STORM_GICR_ISPENDR0, intid);
-}
-
 /* ispend=: with the tick still active (before its EOI), pend the timer PPI
  * again through the redistributor, then block in WFI for ispend_sleep_ns so
  * that Xen switches this vCPU out while the pend is outstanding. The pend
@@ -69,7 +49,7 @@ static void storm_pend_own_ppi(unsigned intid)
 static void storm_self_pend(struct cpu_state *st)
 {
 	const struct storm_config *cfg = st->cfg;
-	storm_pend_own_ppi(cfg->vtimer_intid);
+	guest_gic_ppi(GIC_PPI_PEND, cfg->vtimer_intid);
 	st->ispend_out++;
 	st->res->ispend_made++;
 	uint64_t rel = guest_ns_to_ticks(cfg->args->ispend_sleep_ns, cfg->cntfrq);
@@ -161,6 +141,13 @@ static void arm_vtimer(struct cpu_state *st, uint64_t deadline, enum arm_order o
 		write_sysreg(CNT_CTL_ENABLE, cntv_ctl_el0);
 		isb();
 		write_sysreg(deadline, cntv_cval_el0);
+		/* unmask-exit: then one exit to the hypervisor (an emulated
+		 * distributor read) before the unmask, where it can see that
+		 * the level it forwarded has dropped. */
+		if (order == ORDER_UNMASK_EXIT) {
+			isb();
+			(void)guest_gic_dist_ctlr();
+		}
 	}
 	isb();
 }
@@ -286,7 +273,7 @@ uint64_t guest_storm_disabled_wfi(const struct storm_config *cfg)
 {
 	uint64_t returns = 0;
 	irq_mask();
-	storm_gicr_write(STORM_GICR_ICENABLER0, cfg->vtimer_intid);
+	guest_gic_ppi(GIC_PPI_DISABLE, cfg->vtimer_intid);
 	/* Expired at once and unmasked: the level is high for the whole
 	 * window, but the vIRQ cannot be delivered. */
 	write_sysreg(0, cntv_cval_el0);
@@ -303,7 +290,7 @@ uint64_t guest_storm_disabled_wfi(const struct storm_config *cfg)
 	write_sysreg(0, cntp_ctl_el0);
 	write_sysreg(0, cntv_ctl_el0);
 	isb();
-	storm_gicr_write(STORM_GICR_ISENABLER0, cfg->vtimer_intid);
+	guest_gic_ppi(GIC_PPI_ENABLE, cfg->vtimer_intid);
 	/* Take (and EOI, outside any storm) what the window left behind: the
 	 * physical timer's interrupt, and a timer vIRQ still in flight. */
 	irq_unmask();
