@@ -237,6 +237,7 @@ int guest_gic_init(const struct platform *p, struct vtb_text *err)
 {
 	uintptr_t gicd = (uintptr_t)p->gicd;
 
+	gicd_base = gicd;
 	gic_version = p->gic_version;
 	if (gic_version == 2)
 		return gicv2_init(p, err);
