@@ -3,7 +3,7 @@
 # software injection, direct PPI) and each cell, boot real Xen under QEMU with
 # the storm guest and check every tick was delivered: 0 lost, 0 spurious on
 # every vCPU.  `make test` runs it short; `make soak` runs 10^6 ticks a cell.
-#   tests/matrix.sh [--ticks N] [--out DIR] [--cells LIST] [--paths LIST]
+#   tests/matrix.sh [--ticks N] [--out DIR] [--cells LIST] [--paths LIST] [--xen-src TREE]
 # TAP: one test point per cell and path; a known failure is a TODO point that
 # must still fail the way it is known to. Exit 1 if any point failed.
 set -uo pipefail
@@ -11,13 +11,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cli_prog=matrix
 . "$top/scripts/lib/cli.sh"
 . "$top/tests/lib/tap.sh"
-ticks=500 out=$top/build/test-results/matrix cells="" paths="stock direct"
+ticks=500 out=$top/build/test-results/matrix cells="" paths="stock direct" xen_src=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --ticks) cli_need_value "$@"; cli_uint --ticks "$2"; ticks=$2; shift ;;
     --out) cli_need_value "$@"; out=$(cli_abs "$2"); shift ;;
     --cells) cli_need_value "$@"; cells=${2//,/ }; shift ;;
     --paths) cli_need_value "$@"; paths=${2//,/ }; shift ;;
+    --xen-src) cli_need_value "$@"; xen_src=(--xen-src "$(cli_abs "$2")"); shift ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) cli_usage_error "unknown option '$1' (see --help)" ;;
   esac
@@ -89,7 +90,7 @@ known_failure() { # path cell lost spurious -> prints the note, or fails
   esac
 }
 
-xen=$(./tracing/build-xen.sh -q | tail -1) || tap_bail "Xen build failed"
+xen=$(./tracing/build-xen.sh -q "${xen_src[@]}" | tail -1) || tap_bail "Xen build failed"
 make -s -C bench/guest_kernels all >/dev/null && make -s -C analysis all >/dev/null || tap_bail "build failed"
 mkdir -p "$out"
 row() { printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s\n' "$@"; }
