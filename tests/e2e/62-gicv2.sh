@@ -5,7 +5,10 @@
 # Asserts Xen ran its GICv2 driver, the guest drove a GICv2 (its ack/eoi
 # instructions redirected to the memory-mapped CPU interface), every tick
 # delivered with nothing lost or spurious, and that direct delivery was on.
-# TAP. The whole matrix on GICv2: VTB_MACHINE=virt-gicv2 tests/matrix.sh.
+# Then the matrix cells that use the guest's PPI register helper on GICv2
+# (disabled-wfi, ispend-2domu) and the two unmask-* race cells, 300 ticks,
+# both paths, their points folded in here. TAP. The whole matrix on GICv2:
+# VTB_MACHINE=virt-gicv2 tests/matrix.sh.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -43,4 +46,17 @@ for idle in wfi spin; do
     fi
   done
 done
+
+# The matrix's own points, renumbered into this file (TODO points stay TODO).
+tests/matrix.sh --ticks 300 --cells disabled-wfi,ispend-2domu,unmask-first,unmask-exit \
+  --out "$out/matrix" > "$out/matrix.tap" 2>&1
+while IFS= read -r l; do
+  case "$l" in
+    "ok "*) tap_ok "matrix on GICv2: ${l#* - }" ;;
+    "not ok "*"# TODO "*) tap_n=$((tap_n + 1)); echo "not ok $tap_n - matrix on GICv2: ${l#* - }" ;;
+    "not ok "*) tap_not_ok "matrix on GICv2: ${l#* - }" ;;
+    "# "*) echo "$l" ;;
+  esac
+done < "$out/matrix.tap"
+grep -q '^1\.\.' "$out/matrix.tap" || tap_not_ok "matrix on GICv2 ran to its end ($(tail -1 "$out/matrix.tap"))"
 tap_done
