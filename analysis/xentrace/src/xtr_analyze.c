@@ -397,6 +397,14 @@ HANDLER(on_pirq)
 	if (d[0] == XTR_VTIMER_INTID && (v = vcpu_get(a, d[1]))) {
 		v->pirq_vtimer++;
 		open_tick(a, p, v);
+		/* The PPI taken while Xen waits in this vCPU's trapped WFI
+		 * (direct-ppi's vtimer_wfi_wait): that exit began before the
+		 * deadline, so this PIRQ is Xen's first event for the tick. */
+		if (!v->have_first && p->exit_open && p->exit_kind == 0 &&
+		    p->exit_dv == v->dv) {
+			v->have_first = 1;
+			v->t_first = r->tsc;
+		}
 	}
 }
 
