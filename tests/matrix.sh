@@ -24,6 +24,13 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# VTB_MATRIX_XEN=IMG: run on that Xen image instead of the default build
+# (e.g. a CONFIG_NEW_VGIC one, tracing/kconfig/new-vgic.config).
+matrix_xen=""
+if [ -n "${VTB_MATRIX_XEN:-}" ]; then
+  matrix_xen=$(cli_abs "$VTB_MATRIX_XEN")
+  [ -f "$matrix_xen" ] || cli_die "VTB_MATRIX_XEN: no file $matrix_xen"
+fi
 cd "$top"
 
 # name|platform mode|Xen options|guest boot arguments
@@ -90,7 +97,8 @@ known_failure() { # path cell lost spurious -> prints the note, or fails
   esac
 }
 
-xen=$(./tracing/build-xen.sh -q "${xen_src[@]}" | tail -1) || tap_bail "Xen build failed"
+if [ -n "$matrix_xen" ]; then xen=$matrix_xen
+else xen=$(./tracing/build-xen.sh -q "${xen_src[@]}" | tail -1) || tap_bail "Xen build failed"; fi
 make -s -C bench/guest_kernels all >/dev/null && make -s -C analysis all >/dev/null || tap_bail "build failed"
 mkdir -p "$out"
 row() { printf '%-14s %-7s %-13s %8s %6s %6s %9s %7s\n' "$@"; }
