@@ -18,9 +18,10 @@ rb_boot_variant() { # work name xen_img
   mkdir -p "$work/raw/$name"
   # The KVM reference rows boot no Xen: the machine's own Linux runs the
   # guest under KVM (platform/kvm, docs/kvm.md); no profile.
-  case "$name" in kvm-nvhe|kvm-vhe)
+  case "$name" in kvm-nvhe|kvm-vhe|kvm-nvhe-*|kvm-vhe-*)
     [ "$runner" != lava ] || cli_die "[$name] the KVM rows run on the local runner only"
-    rb_step "[$name] booting Linux with KVM at EL2 + storm guest under vtb-kvm-vmm: $mode, $ticks ticks, $storm"
+    local vmm=qemu-system-aarch64; case "$name" in *-min|*-min-*) vmm=vtb-kvm-vmm ;; esac
+    rb_step "[$name] booting Linux with KVM at EL2 + storm guest under $vmm: $mode, $ticks ticks, $storm"
     ./platform/kvm/run.sh --variant "$name" --bootargs "$bootargs" --mode "$mode" --timeout "$timeout" \
       --log "$work/raw/$name/console.log" || cli_die "[$name] KVM run failed"
     rb_analyse_variant "$work" "$name"; return ;;
@@ -60,7 +61,7 @@ rb_boot_native() { # work
 # <name>/traced/, the trace analysis to <name>/trace-summary.json.
 rb_boot_traced() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
-  case "$name" in kvm-nvhe|kvm-vhe) # KVM's own trace points, not xentrace (docs/kvm.md)
+  case "$name" in kvm-nvhe|kvm-vhe|kvm-nvhe-*|kvm-vhe-*) # KVM's own trace points, not xentrace (docs/kvm.md)
     rb_step "[$name] traced boot: the host kernel's KVM trace points"
     ./platform/kvm/traced.sh --variant "$name" --raw "$work/raw/$name-kvmtrace" --out "$work/$name" \
       --bootargs "$("$vtbrun" get "$work" guest_bootargs)" --mode "$("$vtbrun" get "$work" platform_mode)" \
