@@ -105,6 +105,9 @@ tap_is "traced: one WFI exit per tick in the storm window, no vtimer IRQ exit" \
 tap_is "traced: the report's reader accepts it (schema, guest vCPU, ticks from the guest)" \
   "$(jq -r '[.schema, .guest.vcpu, .vcpus[0].id, .vcpus[0].ticks.guest_taken] | @tsv' "$t" 2>/dev/null)" \
   "$(printf 'vtb-xentrace-summary/2\tkvm-v0\tkvm-v0\t300')"
+tap_is "traced: every exit in the window has its hypervisor time (vtb_hyp), in counter ticks" \
+  "$(jq -r '.vcpus[0] | [.hyp_time.sync_wfx.count, .hyp_time_missing, (.hyp_time.sync_wfx.min > 0)] | @tsv' "$t" 2>/dev/null)" \
+  "$(printf '300\t0\ttrue')"
 tap_is "traced: the console's exits are outside the window" \
   "$(jq -r '.vcpus[0].exits_outside_window.by_reason.sync_dabt > 1000' "$t" 2>/dev/null)" true
 # A cut trace is refused with one line.
