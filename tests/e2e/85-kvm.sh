@@ -86,6 +86,28 @@ else
   tap_skip "the QEMU-VMM rows (kvm-nvhe, kvm-vhe)" "no qemu-system-arm arm64 package in cache/debs (run scripts/install-deps.sh)"
 fi
 
+# The instruction profile of a VHE row (docs/kvm.md, "Where the instructions
+# go"): the host kernel's symbols as an ELF for the plugin, a profiled boot
+# that prints what the unprofiled one prints, one exit per tick, and the
+# host's time in halt polling.
+prof=$top/profiler/build
+if [ -f "$prof/vtb-prof.so" ] && [ -x "$prof/vtb-profile" ] && command -v aarch64-linux-gnu-as >/dev/null; then
+  syms=$("$top/platform/kvm/host-syms.sh" -q | tail -1) || syms=""
+  tap_is "host-syms.sh: the symbol ELF's hyp_traps_vector is KVM's VHE vector __kvm_hyp_vector" \
+    "$(aarch64-linux-gnu-nm "${syms:-/dev/null}" 2>/dev/null | awk '$3 == "hyp_traps_vector" || $3 == "__kvm_hyp_vector" {print $1}' | sort -u | wc -l)" 1
+  tap_check "kvm-vhe-min: a profiled boot (vtb-prof plugin, host symbols)" "$run" --variant kvm-vhe-min \
+    --bootargs ticks=100 --timeout 300 --log "$work/prof.log" \
+    --plugin "$prof/vtb-prof.so,xen=$syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/prof.raw"
+  tap_check "kvm-vhe-min: the same boot without the plugin" boot kvm-vhe-min noprof 100
+  tap_check "the plugin leaves the console byte-identical" cmp "$work/prof.log" "$work/noprof.log"
+  tap_check "vtb-profile reads the KVM profile" "$prof/vtb-profile" --raw "$work/prof.raw" --out-dir "$work/prof" --quiet
+  tap_is "profile: one exit per tick into KVM's vector, the host polling in kvm_vcpu_check_block" \
+    "$(jq -r '[.exits_per_tick.guest64_sync.p50, ([.by_function.top[].name] | index("kvm_vcpu_check_block") != null)] | @tsv' \
+      "$work/prof/profile.json" 2>/dev/null)" "$(printf '1\ttrue')"
+else
+  tap_skip "the KVM instruction profile" "profiler/build/vtb-prof.so or aarch64-linux-gnu-as missing"
+fi
+
 # Halt polling off (the -nopoll rows): the kernel parameter reaches KVM.
 tap_check "kvm-vhe-min-nopoll: the guest runs with halt polling off" boot kvm-vhe-min-nopoll kvm-vhe-min-nopoll 100
 tap_is "kvm-vhe-min-nopoll: the host reports halt_poll_ns=0" \
