@@ -17,13 +17,19 @@ rb_boot_variant() { # work name xen_img
   rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
   # The KVM reference rows boot no Xen: the machine's own Linux runs the
-  # guest under KVM (platform/kvm, docs/kvm.md); no profile.
+  # guest under KVM (platform/kvm, docs/kvm.md). The VHE rows carry the
+  # instruction profile, by the host kernel's functions (host-syms.sh); nVHE's
+  # hyp code runs at addresses no symbol names: no profile.
   case "$name" in kvm-nvhe|kvm-vhe|kvm-nvhe-*|kvm-vhe-*)
     [ "$runner" != lava ] || cli_die "[$name] the KVM rows run on the local runner only"
-    local vmm=qemu-system-aarch64; case "$name" in *-min|*-min-*) vmm=vtb-kvm-vmm ;; esac
+    local vmm=qemu-system-aarch64 kplug=() syms; case "$name" in *-min|*-min-*) vmm=vtb-kvm-vmm ;; esac
+    if [ "$profile" = 1 ] && [ "$mode" = deterministic ] && [ "${name#kvm-vhe}" != "$name" ]; then
+      syms=$(./platform/kvm/host-syms.sh -q | tail -1) || cli_die "[$name] cannot make the host kernel's symbols (platform/kvm/host-syms.sh)"
+      kplug=(--plugin "$top/profiler/build/vtb-prof.so,xen=$syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/raw/$name/profile.raw")
+    fi
     rb_step "[$name] booting Linux with KVM at EL2 + storm guest under $vmm: $mode, $ticks ticks, $storm"
     ./platform/kvm/run.sh --variant "$name" --bootargs "$bootargs" --mode "$mode" --timeout "$timeout" \
-      --log "$work/raw/$name/console.log" || cli_die "[$name] KVM run failed"
+      --log "$work/raw/$name/console.log" "${kplug[@]}" || cli_die "[$name] KVM run failed"
     rb_analyse_variant "$work" "$name"; return ;;
   esac
   rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
