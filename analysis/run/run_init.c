@@ -13,7 +13,9 @@
 /* The delivery paths the harness knows, and the Xen option selecting each
  * (tracing/patches: vtimer_delivery=). Stock needs no patch; direct needs the
  * direct-PPI series. The kvm-* rows boot no Xen but KVM in the machine's own
- * Linux (platform/kvm, docs/kvm.md): asked for by name, never by default. A
+ * Linux (platform/kvm, docs/kvm.md): kvm-nvhe/kvm-vhe run the guest under
+ * QEMU with -accel kvm, the -min rows under the minimal VMM, the -nopoll
+ * rows with KVM's halt polling off; asked for by name, never by default. A
  * registered name given without '=' gets its registered options when the
  * build has the series (a Xen without it knows no vtimer_delivery=). */
 static const struct {
@@ -24,6 +26,12 @@ static const struct {
 	{"direct", "vtimer_delivery=direct", 1, 1},
 	{"kvm-nvhe", "", 0, 0},
 	{"kvm-vhe", "", 0, 0},
+	{"kvm-nvhe-min", "", 0, 0},
+	{"kvm-vhe-min", "", 0, 0},
+	{"kvm-nvhe-nopoll", "", 0, 0},
+	{"kvm-vhe-nopoll", "", 0, 0},
+	{"kvm-nvhe-min-nopoll", "", 0, 0},
+	{"kvm-vhe-min-nopoll", "", 0, 0},
 };
 
 static const char *registered_options(const char *name, int with_direct)

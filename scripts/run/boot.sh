@@ -17,12 +17,19 @@ rb_boot_variant() { # work name xen_img
   rb_boot_facts "$work" "$name"
   mkdir -p "$work/raw/$name"
   # The KVM reference rows boot no Xen: the machine's own Linux runs the
-  # guest under KVM (platform/kvm, docs/kvm.md); no profile.
-  case "$name" in kvm-nvhe|kvm-vhe)
+  # guest under KVM (platform/kvm, docs/kvm.md). The VHE rows carry the
+  # instruction profile, by the host kernel's functions (host-syms.sh); nVHE's
+  # hyp code runs at addresses no symbol names: no profile.
+  case "$name" in kvm-nvhe|kvm-vhe|kvm-nvhe-*|kvm-vhe-*)
     [ "$runner" != lava ] || cli_die "[$name] the KVM rows run on the local runner only"
-    rb_step "[$name] booting Linux with KVM at EL2 + storm guest under vtb-kvm-vmm: $mode, $ticks ticks, $storm"
+    local vmm=qemu-system-aarch64 kplug=() syms; case "$name" in *-min|*-min-*) vmm=vtb-kvm-vmm ;; esac
+    if [ "$profile" = 1 ] && [ "$mode" = deterministic ] && [ "${name#kvm-vhe}" != "$name" ]; then
+      syms=$(./platform/kvm/host-syms.sh -q | tail -1) || cli_die "[$name] cannot make the host kernel's symbols (platform/kvm/host-syms.sh)"
+      kplug=(--plugin "$top/profiler/build/vtb-prof.so,xen=$syms,guest=$top/bench/guest_kernels/build/vtb-guest.elf,out=$work/raw/$name/profile.raw")
+    fi
+    rb_step "[$name] booting Linux with KVM at EL2 + storm guest under $vmm: $mode, $ticks ticks, $storm"
     ./platform/kvm/run.sh --variant "$name" --bootargs "$bootargs" --mode "$mode" --timeout "$timeout" \
-      --log "$work/raw/$name/console.log" || cli_die "[$name] KVM run failed"
+      --log "$work/raw/$name/console.log" "${kplug[@]}" || cli_die "[$name] KVM run failed"
     rb_analyse_variant "$work" "$name"; return ;;
   esac
   rb_step "[$name] booting Xen ${opts:+($opts) }+ storm guest: $mode, $ticks ticks, $storm"
@@ -60,7 +67,7 @@ rb_boot_native() { # work
 # <name>/traced/, the trace analysis to <name>/trace-summary.json.
 rb_boot_traced() { # work name xen_img
   local work=$1 name=$2 xen_img=$3 opts bootargs mode
-  case "$name" in kvm-nvhe|kvm-vhe) # KVM's own trace points, not xentrace (docs/kvm.md)
+  case "$name" in kvm-nvhe|kvm-vhe|kvm-nvhe-*|kvm-vhe-*) # KVM's own trace points, not xentrace (docs/kvm.md)
     rb_step "[$name] traced boot: the host kernel's KVM trace points"
     ./platform/kvm/traced.sh --variant "$name" --raw "$work/raw/$name-kvmtrace" --out "$work/$name" \
       --bootargs "$("$vtbrun" get "$work" guest_bootargs)" --mode "$("$vtbrun" get "$work" platform_mode)" \

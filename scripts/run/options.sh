@@ -51,7 +51,10 @@ What to compare:
                        options (with the series). kvm-nvhe and kvm-vhe are the KVM/arm64
                        reference rows: no Xen, the same guest under KVM in the
                        machine's own Linux (nVHE on cortex-a57, VHE on -cpu
-                       max), run by a minimal VMM (platform/kvm, docs/kvm.md)
+                       max), run by QEMU with -accel kvm; kvm-nvhe-min and
+                       kvm-vhe-min run it by a minimal VMM instead; a -nopoll
+                       suffix (kvm-vhe-nopoll, kvm-vhe-min-nopoll, ...) turns
+                       KVM's halt polling off (platform/kvm, docs/kvm.md)
   --xen-src PATH       build this Xen tree instead of Debian's xen package
   --patch FILE         apply FILE to Xen after the project's series (repeatable)
   --no-project-patches build Xen without the project's patch series

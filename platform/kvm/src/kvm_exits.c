@@ -20,7 +20,13 @@
  * in between: the window is the run of non-console exits just before the
  * console exits of the first "done" line.
  * Exits per tick = exits in the window / the guest's own taken count of the
- * same boot (--guest-summary, vtb-analyze's summary.json). */
+ * same boot (--guest-summary, vtb-analyze's summary.json).
+ * Hypervisor time per exit: the synthetic event "vtb_hyp: ns=N" that /init
+ * hangs on kvm_entry (a hist trigger: common_timestamp of the entry minus
+ * that of the vCPU's last kvm_exit) belongs to the last exit before it; the
+ * nanoseconds of the trace clock (sched_clock of the arch counter) go back to
+ * counter ticks (x cntfrq / 10^9: exact at 62.5 MHz, 16 ns a tick) and make
+ * hyp_time by reason, as in the Xen rows. */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <jansson.h>
@@ -31,6 +37,7 @@
 #include "vtb/atomic_file.h"
 #include "vtb/err.h"
 #include "vtb/parse.h"
+#include "vtb/quantile.h"
 #include "vtb/read_file.h"
 #include "vtb/schema.h"
 #include "vtb/trace_vocab.h"
@@ -44,6 +51,8 @@ struct exit_rec {
 	unsigned ec;
 	char ecname[16];
 	int irq; /* index into irq_names of the IRQ exit's host interrupt, or -1 */
+	int has_hyp;
+	uint64_t hyp_ns; /* kvm_exit to the next kvm_entry (vtb_hyp) */
 };
 
 static char *irq_names[MAX_IRQ_NAMES];
@@ -82,6 +91,36 @@ static int reason_of_irq(const char *name)
 	if (!strcmp(name, "vgic"))
 		return VTB_EXIT_IRQ_MAINT;
 	return VTB_EXIT_IRQ_OTHER;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* {count, min, p50, p90, p99, p999, max, mean} of n values (sorted here), in
+ * the Xen rows' form (analysis/xentrace); nearest-rank quantiles. */
+static json_t *dist_json(uint64_t *v, size_t n)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "count", json_integer((json_int_t)n));
+	if (!n)
+		return o;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	static const struct {
+		const char *key;
+		uint64_t num, den;
+	} q[] = {{"p50", 1, 2}, {"p90", 9, 10}, {"p99", 99, 100}, {"p999", 999, 1000}};
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (double)v[i];
+	json_object_set_new(o, "min", json_integer((json_int_t)v[0]));
+	for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++)
+		json_object_set_new(o, q[k].key, json_integer((json_int_t)v[vtb_nearest_rank(n, q[k].num, q[k].den) - 1]));
+	json_object_set_new(o, "max", json_integer((json_int_t)v[n - 1]));
+	json_object_set_new(o, "mean", json_real(sum / (double)n));
+	return o;
 }
 
 static json_t *by_reason(const unsigned long *n)
@@ -135,7 +174,7 @@ int main(int argc, char **argv)
 	if (vtb_read_file(log, &buf, &len))
 		vtb_die(VTB_EXIT_ERROR, "%s: cannot read", log);
 	struct exit_rec *ex = NULL;
-	size_t n_ex = 0, cap = 0, events = 0;
+	size_t n_ex = 0, cap = 0, events = 0, hyp_events = 0;
 	int begun = 0, ended = 0, cur_irq = -1, found = 0;
 	char text[256];
 	size_t text_len = 0, line_start = 0, best = 0, best_n = 0; /* line_start: the line's first write's exit */
@@ -168,6 +207,15 @@ int main(int argc, char **argv)
 		events++;
 		if (!strncmp(e, "kvm_entry:", 10)) {
 			cur_irq = -1;
+		} else if (!strncmp(e, "vtb_hyp: ns=", 12)) {
+			uint64_t ns;
+			if (vtb_parse_u64(e + 12, &ns))
+				vtb_die(VTB_EXIT_ERROR, "%s: malformed vtb_hyp: %s", log, e);
+			if (n_ex && !ex[n_ex - 1].has_hyp) {
+				ex[n_ex - 1].has_hyp = 1;
+				ex[n_ex - 1].hyp_ns = ns;
+				hyp_events++;
+			}
 		} else if (!strncmp(e, "irq_handler_entry: ", 19)) {
 			const char *nm = strstr(e, " name=");
 			if (!nm)
@@ -265,6 +313,33 @@ int main(int argc, char **argv)
 			json_object_set_new(by_ec, key, json_integer(json_integer_value(json_object_get(by_ec, key)) + 1));
 		}
 	}
+	/* Hypervisor time by reason, counter ticks, exits inside the window. */
+	json_t *hyp = NULL;
+	size_t hyp_missing = 0;
+	if (hyp_events) {
+		if (cntfrq <= 0)
+			vtb_die(VTB_EXIT_ERROR, "%s: no guest.cntfrq: cannot turn the trace's ns into counter ticks", gsum);
+		uint64_t *vals = malloc((best_n ? best_n : 1) * sizeof(*vals));
+		if (!vals)
+			vtb_die(VTB_EXIT_ERROR, "out of memory");
+		hyp = json_object();
+		for (int r = 0; r < VTB_EXIT__N; r++) {
+			size_t k = 0;
+			for (size_t i = best; i < best + best_n; i++) {
+				if (ex[i].reason != r)
+					continue;
+				if (!ex[i].has_hyp) {
+					hyp_missing++;
+					continue;
+				}
+				/* ns -> ticks, rounded to the nearest (exact when the
+				 * clock's ns are whole ticks, as at 62.5 MHz) */
+				vals[k++] = (ex[i].hyp_ns * (uint64_t)cntfrq + 500000000u) / 1000000000u;
+			}
+			json_object_set_new(hyp, vtb_exit_reason_name(r), dist_json(vals, k));
+		}
+		free(vals);
+	}
 	json_t *irqs = json_object();
 	for (int i = 0; i < n_irq_names; i++)
 		if (host_irq[i])
@@ -291,6 +366,14 @@ int main(int argc, char **argv)
 				(json_int_t)taken);
 	if (!doc)
 		vtb_die(VTB_EXIT_ERROR, "cannot build the summary");
+	if (hyp) {
+		json_object_set_new(v, "hyp_time", hyp);
+		json_object_set_new(v, "hyp_time_missing", json_integer((json_int_t)hyp_missing));
+		json_object_set_new(doc, "hyp_time_source",
+				    json_string("tracefs hist trigger: kvm_entry common_timestamp - the vCPU's last "
+						"kvm_exit's, trace_clock global (sched_clock of the arch counter), "
+						"ns x cntfrq / 1e9"));
+	}
 	struct vtb_atomic af;
 	if (vtb_atomic_open_path(&af, out) || json_dumpf(doc, af.f, JSON_INDENT(2)) || fputc('\n', af.f) == EOF ||
 	    vtb_atomic_commit(&af)) {
