@@ -126,11 +126,15 @@ static void pair_tables(struct rep_doc *d, json_t *c)
 /* One variant alone: its own top functions (profile.json). */
 static void single_table(struct rep_doc *d, const char *name, json_t *p)
 {
-	const char *head[4] = { "Xen function", "per tick, mean", "per tick, p50", "share of Xen" };
+	/* The KVM rows profile the emulated machine's Linux, KVM's host. */
+	int host = strncmp(name, "kvm", 3) == 0;
+	const char *head[4] = { host ? "host kernel function" : "Xen function", "per tick, mean",
+				"per tick, p50", host ? "share of the host kernel" : "share of Xen" };
 	json_t *e;
 	size_t i;
 
-	rep_doc_para(d, "EL2 instructions per tick by Xen function, %s:", name);
+	rep_doc_para(d, "%s instructions per tick by %s function, %s:", host ? "Host kernel" : "EL2",
+		     host ? "host kernel" : "Xen", name);
 	rep_doc_table(d, 4, head);
 	json_array_foreach(rep_json_path_get(p, "by_function.top"), i, e) {
 		char a[32], b[32], s[32];

@@ -55,7 +55,10 @@ rb_draw_plots() { # run_dir names...
   if [ "${#traced[@]}" -gt 0 ]; then
     "$bin/vtb-tracedata" --out "$p/trace" "${traced[@]}" || cli_die "trace plot data failed"
     rb_gp exits-per-tick "data='$p/trace-exits.dat'; out='$p/exits-per-tick'; title='guest exits per delivered vtimer tick (xentrace)'"
-    rb_gp latency-stages "data='$p/trace-stages.dat'; out='$p/latency-stages'; title='vtimer latency stages (xentrace, counter ticks)'"
+    # KVM's traced rows have no stages (docs/kvm.md): no plot without one.
+    if grep -qs '"deadline_to_entry"' "${traced[@]/%//trace-summary.json}"; then
+      rb_gp latency-stages "data='$p/trace-stages.dat'; out='$p/latency-stages'; title='vtimer latency stages (xentrace, counter ticks)'"
+    fi
   fi
   # The pair's instruction profiles side by side (docs/profiler.md); exit 3
   # only says B runs more of Xen than A, which the report shows.
