@@ -280,9 +280,15 @@ static void stage_section(struct rep_doc *d, struct variant *v, int n)
 		json_t *ck = v[i].has_tv ? json_object_get(v[i].tv.vcpu, "stage_check") : NULL;
 		if (!json_is_object(ck))
 			continue;
-		char rel[32], tol[32];
+		char rel[32], tol[64];
+		json_t *unseen = json_object_get(ck, "unseen_max_ticks");
 		snprintf(rel, sizeof(rel), "%+.2f %%", 100 * json_number_value(json_object_get(ck, "relative_difference")));
-		snprintf(tol, sizeof(tol), "%g %%", 100 * json_number_value(json_object_get(ck, "tolerance")));
+		if (json_is_integer(unseen))
+			snprintf(tol, sizeof(tol), "%g %% or %lld ticks",
+				 100 * json_number_value(json_object_get(ck, "tolerance")),
+				 (long long)json_integer_value(unseen));
+		else
+			snprintf(tol, sizeof(tol), "%g %%", 100 * json_number_value(json_object_get(ck, "tolerance")));
 		if (json_is_true(json_object_get(ck, "agrees")))
 			rep_doc_para(d, "%s: the stages add up to the guest's latency within %s (%s).", v[i].name, tol, rel);
 		else

@@ -50,9 +50,11 @@ for v in "${variants[@]}"; do
   t=$run/$v/trace-summary.json
   tap_check "$v: stage parts add up to deadline_to_entry (means)" jq -e "$guest | .stages as \$s |
     ((\$s.deadline_to_xen.mean + \$s.xen_to_switch_in.mean + \$s.switch_in_to_entry.mean) - \$s.deadline_to_entry.mean) | fabs < 0.01" "$t"
-  tap_check "$v: stages add up to the guest's latency within 2 %" \
-    jq -e "$guest | .stage_check.agrees == true and (.stage_check.relative_difference | fabs) <= 0.02 and .ticks.staged == 1000" "$t"
-  tap_check "$v: the report states the stage check" grep -q "^$v: the stages add up to the guest's latency within 2 %" "$run/report.md"
+  # within 2 %, or the stretch the trace cannot see (entry to handler) is 0-16 ticks
+  tap_check "$v: stages add up to the guest's latency" \
+    jq -e "$guest | .stage_check as \$c | \$c.agrees == true and .ticks.staged == 1000 and
+      ((\$c.relative_difference | fabs) <= 0.02 or (\$c.entry_to_handler_mean >= 0 and \$c.entry_to_handler_mean <= 16))" "$t"
+  tap_check "$v: the report states the stage check" grep -q "^$v: the stages add up to the guest's latency within 2 % or 16 ticks" "$run/report.md"
   for s in "$run/$v/summary.json" "$run/$v/traced/summary.json"; do
     tap_check "$v: stationarity tested (${s#"$run/"})" jq -e '.stationarity.tested == true and (.stationarity.stationary | type) == "boolean"' "$s"
   done
