@@ -308,9 +308,14 @@ static void trace_section(struct rep_doc *d, struct variant *v, int n)
 		any |= v[i].has_tv;
 	if (!any)
 		return;
+	int kvm = 0;
+	for (int i = 0; i < n; i++)
+		kvm |= v[i].has_tv && !strncmp(v[i].tv.vcpu_id ? v[i].tv.vcpu_id : "", "kvm", 3);
 	rep_doc_heading(d, 1, "Exits per delivered tick (xentrace)");
 	rep_doc_para(d, "Guest exits to EL2 of the storm guest's vCPU divided by its delivered vtimer ticks, "
-		    "by reason, from a real xentrace capture of a separate, traced boot.");
+		    "by reason, from a real xentrace capture of a separate, traced boot%s.",
+		     kvm ? " (KVM rows: the host kernel's kvm_exit/kvm_entry trace points, same vocabulary, "
+			   "docs/kvm.md)" : "");
 	variant_header(d, v, n, "exit reason");
 	char buf[MAX_SHOWN][64];
 	for (int r = -1; r < trace_exit_reason_count; r++) {
