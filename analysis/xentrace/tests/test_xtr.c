@@ -641,6 +641,41 @@ static void t_garbage(void)
 	xw_free(&w);
 }
 
+/* Re-analyse the trace of @w as @name with a guest summary of mean/p50
+ * latency @mean/@p50 ticks (written where @extra's --guest-summary points)
+ * and return the one stage check in the trace summary (a new reference), or
+ * NULL unless exactly one vCPU has one. */
+static json_t *guest_stage_check(const struct xw *w, const char *extra, const char *name,
+				 int mean, int p50)
+{
+	char path[600];
+	int exists;
+	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "{\"trailer\":{\"taken\":55},\"latency_ticks\":{\"n\":100,\"mean\":%d,\"p50\":%d}}",
+			mean, p50);
+		fclose(f);
+	}
+	EQ(run_analyze(w, name, extra, &exists), 0);
+	snprintf(path, sizeof(path), "%s/%s-out/trace-summary.json", tmpdir, name);
+	json_t *j = json_load_file(path, 0, NULL), *v, *found = NULL;
+	size_t i, n = 0;
+	json_array_foreach(json_object_get(j, "vcpus"), i, v) {
+		json_t *ck = json_object_get(v, "stage_check");
+		if (json_is_object(ck)) {
+			found = ck;
+			n++;
+		}
+	}
+	if (n == 1)
+		json_incref(found);
+	else
+		found = NULL;
+	json_decref(j);
+	return found;
+}
+
 static void t_tools(void)
 {
 	struct xw w;
@@ -693,49 +728,23 @@ static void t_tools(void)
 	json_decref(j);
 	/* a guest that saw 300 ticks on average: the stages (251) do not add
 	 * up to it, and the summary says so */
-	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
-	f = fopen(path, "w");
-	if (f) {
-		fputs("{\"trailer\":{\"taken\":55},\"latency_ticks\":{\"n\":100,\"mean\":300,\"p50\":300}}", f);
-		fclose(f);
-	}
-	EQ(run_analyze(&w, "tools3", extra, &exists), 0);
-	snprintf(path, sizeof(path), "%s/tools3-out/trace-summary.json", tmpdir);
-	j = json_load_file(path, 0, NULL);
-	found = 0;
-	json_array_foreach(json_object_get(j, "vcpus"), i, v) {
-		json_t *ck = json_object_get(v, "stage_check");
-		if (!json_is_object(ck))
-			continue;
-		found = 1;
+	json_t *ck = guest_stage_check(&w, extra, "tools3", 300, 300);
+	CHECK_MSG(ck != NULL, "one stage check (the guest's vCPU)");
+	if (ck) {
 		CHECK(json_is_false(json_object_get(ck, "agrees")));
 		CHECK_NEAR(json_real_value(json_object_get(ck, "relative_difference")), -49.0 / 300, 1e-9);
+		json_decref(ck);
 	}
-	CHECK_MSG(found == 1, "one stage check (the guest's vCPU)");
-	json_decref(j);
 	/* a fast path: the guest's mean 263 is 4.6 % above the stages' 251, but
 	 * the 12 ticks the trace cannot see (entry to handler) are within 16 */
-	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
-	f = fopen(path, "w");
-	if (f) {
-		fputs("{\"trailer\":{\"taken\":55},\"latency_ticks\":{\"n\":100,\"mean\":263,\"p50\":262}}", f);
-		fclose(f);
-	}
-	EQ(run_analyze(&w, "tools4", extra, &exists), 0);
-	snprintf(path, sizeof(path), "%s/tools4-out/trace-summary.json", tmpdir);
-	j = json_load_file(path, 0, NULL);
-	found = 0;
-	json_array_foreach(json_object_get(j, "vcpus"), i, v) {
-		json_t *ck = json_object_get(v, "stage_check");
-		if (!json_is_object(ck))
-			continue;
-		found = 1;
+	ck = guest_stage_check(&w, extra, "tools4", 263, 262);
+	CHECK_MSG(ck != NULL, "one stage check (the guest's vCPU)");
+	if (ck) {
 		CHECK(json_is_true(json_object_get(ck, "agrees")));
 		CHECK_NEAR(json_real_value(json_object_get(ck, "entry_to_handler_mean")), 12, 1e-9);
 		EQ(json_integer_value(json_object_get(ck, "unseen_max_ticks")), 16);
+		json_decref(ck);
 	}
-	CHECK_MSG(found == 1, "one stage check (the guest's vCPU)");
-	json_decref(j);
 	/* a broken guest summary is a clear error */
 	snprintf(path, sizeof(path), "%s/summary.json", tmpdir);
 	f = fopen(path, "w");
