@@ -309,8 +309,11 @@ static void trace_section(struct rep_doc *d, struct variant *v, int n)
 	if (!any)
 		return;
 	int kvm = 0;
-	for (int i = 0; i < n; i++)
-		kvm |= v[i].has_tv && !strncmp(v[i].tv.vcpu_id ? v[i].tv.vcpu_id : "", "kvm", 3);
+	for (int i = 0; i < n; i++) {
+		/* the source vtb-kvm-exits writes into its trace summary */
+		const char *src = json_string_value(json_object_get(v[i].trace, "source"));
+		kvm |= src && !strcmp(src, "kvm-tracepoints");
+	}
 	rep_doc_heading(d, 1, "Exits per delivered tick (xentrace)");
 	rep_doc_para(d, "Guest exits to EL2 of the storm guest's vCPU divided by its delivered vtimer ticks, "
 		    "by reason, from a real xentrace capture of a separate, traced boot%s.",
