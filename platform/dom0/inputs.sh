@@ -27,3 +27,14 @@ vtb_dom0_initrd() {
 vtb_dom0_xen_cmd() {
   echo "dom0_mem=512M,max:512M console=dtuart guest_loglvl=all loglvl=all tbuf_size=$1"
 }
+
+# vtb_dom0_manifest_inputs XEN DOM0_DIR DOM0_RC GUEST: the platform-manifest
+# lines that name what was booted, the same keys from both runners.
+vtb_dom0_manifest_inputs() {
+  echo "xen_image=$1"
+  echo "xen_sha256=$(sha256sum "$1" | cut -d' ' -f1)"
+  echo "dom0_build=$(basename "$2")"
+  echo "dom0_rc=$3"
+  echo "guest_image=$4"
+  echo "guest_sha256=$(sha256sum "$4" | cut -d' ' -f1)"
+}

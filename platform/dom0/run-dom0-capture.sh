@@ -160,12 +160,7 @@ cp "$tmp/serial.log" "$tmp/raw/serial.log"
   echo "qemu_args=${qemu[*]:1}"
   echo "qemu_rc=$qrc"
   echo "wall_s=$wall_s"
-  echo "xen_image=$xen"
-  echo "xen_sha256=$(sha256sum "$xen" | cut -d' ' -f1)"
-  echo "dom0_build=$(basename "$dom0")"
-  echo "dom0_rc=$dom0_rc"
-  echo "guest_image=$guest"
-  echo "guest_sha256=$(sha256sum "$guest" | cut -d' ' -f1)"
+  vtb_dom0_manifest_inputs "$xen" "$dom0" "$dom0_rc" "$guest"
 } > "$tmp/raw/platform-manifest"
 
 why=

@@ -93,12 +93,7 @@ cp "$job/console.log" "$tmp/raw/serial.log"
   echo "lava_job=$(cat "$job/lava-job.id")"
   echo "lava_device_type=$(sed -n 's/^[[:space:]]*device_type[[:space:]]*=[[:space:]]*//p' "$device" | tail -1)"
   echo "wall_s=$wall_s"
-  echo "xen_image=$xen"
-  echo "xen_sha256=$(sha256sum "$xen" | cut -d' ' -f1)"
-  echo "dom0_build=$(basename "$dom0")"
-  echo "dom0_rc=$dom0_rc"
-  echo "guest_image=$guest"
-  echo "guest_sha256=$(sha256sum "$guest" | cut -d' ' -f1)"
+  vtb_dom0_manifest_inputs "$xen" "$dom0" "$dom0_rc" "$guest"
 } > "$tmp/raw/platform-manifest"
 
 why=
